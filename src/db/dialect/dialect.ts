@@ -1,0 +1,165 @@
+/**
+ * The one seam between the model manager and a database. The manager never asks
+ * "which database is this?": it asks its `Dialect` for SQL text, value codecs,
+ * catalog queries, a driver and error classification.
+ *
+ * A dialect is a folder (`sqlite/`, `postgres/`, `mysql/`) of short files:
+ * `<name>-dialect.ts` (this interface), `<name>-driver.ts` (the connection/pool
+ * binding, declaring only the part of the driver package it calls) and
+ * `<name>-errors.ts` (classification by SQLSTATE / errno, never by message text).
+ *
+ * Contract notes:
+ * - Parameters are always bound; identifiers are quoted by `quote()` and come only from models.
+ * - `param(i)` is 1-based (`?` for SQLite/MySQL, `$1` for PostgreSQL).
+ * - Values cross the seam through `encode`/`decode`, keyed by `ColumnKind`.
+ */
+export type ColumnKind =
+  | "integer"
+  | "float"
+  | "boolean"
+  | "string"
+  | "date"
+  | "bigint"
+  | "enum"
+  | "uuid"
+  | "json";
+
+/** A column as the model defines it (from the Zod schema, see `zod-to-columns.ts`). */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  readonly nullable: boolean;
+  readonly primaryKey: boolean;
+  /** Database-managed integer key (AUTOINCREMENT / IDENTITY / AUTO_INCREMENT). */
+  readonly autoincrement: boolean;
+  readonly unique: boolean;
+  /** Used in an index or a unique constraint (MySQL needs a bounded VARCHAR then). */
+  readonly indexed: boolean;
+  readonly enumValues?: readonly string[];
+}
+
+/** A table as the model defines it. */
+export interface TableSpec {
+  readonly name: string;
+  readonly columns: readonly ColumnSpec[];
+  readonly keyField: string;
+  readonly uniqueFields: readonly string[];
+}
+
+export type Row = Record<string, unknown>;
+
+/** What running a write statement reports. */
+export interface RunResult {
+  /** Rows changed (matched rows for UPDATE where the driver reports them). */
+  readonly changes: number;
+  /** Generated key of the last insert, where the driver reports one (SQLite, MySQL). */
+  readonly lastInsertId?: number | bigint;
+  /** Rows of a `RETURNING` clause, where the dialect supports it. */
+  readonly rows?: Row[];
+}
+
+/**
+ * A reusable statement for one SQL text. Drivers cache them by SQL text, so the
+ * manager builds each statement shape once and runs it many times.
+ * Results may be synchronous (SQLite fast path) or a Promise: callers `await` either way.
+ */
+export interface Statement {
+  all(params: readonly unknown[]): Row[] | Promise<Row[]>;
+  run(params: readonly unknown[]): RunResult | Promise<RunResult>;
+}
+
+/** Something that runs statements: the pool (autocommit) or one dedicated connection. */
+export interface Session {
+  /** Returns the cached statement for this SQL text (prepares it on first use). */
+  prepare(sql: string): Statement;
+  /** Runs SQL without parameters or results (DDL, SAVEPOINT, ...). */
+  exec(sql: string): Promise<void>;
+}
+
+/** One dedicated connection, held for a transaction. */
+export interface Connection extends Session {
+  /** Returns the connection to the pool; `broken` destroys it instead. Always called, also on errors. */
+  release(broken?: boolean): void;
+}
+
+/** A connection pool (or SQLite's single serialized connection) for one URL. */
+export interface Driver extends Session {
+  /** Takes one connection for exclusive use (transactions). SQLite: waits for the single connection. */
+  acquire(): Promise<Connection>;
+  /** Closes every connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Everything the manager needs from a database. */
+export interface Dialect {
+  /** For messages and the capability table only; never branched on by the manager. */
+  readonly name: "sqlite" | "postgres" | "mysql";
+  /** Most bound parameters one statement may carry. */
+  readonly maxParameters: number;
+  /** `INSERT ... RETURNING` is available (SQLite >= 3.35, PostgreSQL); else `lastInsertId` is used. */
+  readonly supportsReturning: boolean;
+
+  /** Opens the driver (pool) for this dialect's parsed URL. Throws `ConnectionError` / `ConfigurationError`. */
+  createDriver(): Promise<Driver>;
+
+  // --- SQL text ---
+  quote(identifier: string): string;
+  param(index: number): string;
+  /** Column type text for CREATE TABLE / ALTER TABLE ADD COLUMN. */
+  columnType(column: ColumnSpec): string;
+  /** Statements that create the table and its unique constraints / indexes, idempotently. */
+  createTable(table: TableSpec): string[];
+  dropTable(table: string): string;
+  truncate(table: string): string;
+  addColumn(table: string, column: ColumnSpec): string;
+  /**
+   * `INSERT ... ON CONFLICT (conflict) DO UPDATE SET update...` or the dialect's equivalent.
+   * `columns` are inserted in order with params 1..n; `returning` may be empty.
+   */
+  upsert(
+    table: string,
+    columns: readonly string[],
+    conflict: readonly string[],
+    update: readonly string[],
+    returning: readonly string[],
+  ): string;
+  /** `LIMIT/OFFSET` tail; `null` means absent. Values are bound as parameters starting at `nextParam`. */
+  limitOffset(
+    limit: number | null,
+    offset: number | null,
+    nextParam: number,
+  ): { sql: string; params: unknown[] };
+  /** Case-insensitive LIKE of `column` against bound `param`, with `\` as the escape character. */
+  ilike(column: string, param: string): string;
+  /** Case-sensitive LIKE with `\` as the escape character. */
+  like(column: string, param: string): string;
+  savepoint(name: string): string;
+  releaseSavepoint(name: string): string;
+  rollbackToSavepoint(name: string): string;
+  /** BEGIN statement text (SQLite uses BEGIN IMMEDIATE). */
+  begin(): string;
+
+  // --- values ---
+  encode(kind: ColumnKind, value: unknown): unknown;
+  decode(kind: ColumnKind, value: unknown): unknown;
+
+  // --- catalog ---
+  tableExists(session: Session, table: string): Promise<boolean>;
+  columnNames(session: Session, table: string): Promise<string[]>;
+
+  // --- errors ---
+  /**
+   * Classifies a driver error by its code (SQLSTATE / errno / SQLite extended code), never by message text.
+   * Returns the kind; the manager builds the typed `RegistryError` with the driver error as `cause`.
+   */
+  classifyError(error: unknown): DriverErrorKind;
+}
+
+export type DriverErrorKind =
+  | { kind: "unique"; constraint?: string; columns?: string[] }
+  | { kind: "foreign-key" }
+  | { kind: "not-null"; column?: string }
+  | { kind: "connection" }
+  | { kind: "timeout" }
+  | { kind: "missing-table" }
+  | { kind: "other" };

@@ -1,0 +1,1 @@
+export const DB_MODULE = "registers/db" as const;
