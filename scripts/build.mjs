@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
-const entries = ["src/index.ts", "src/cli/index.ts", "src/db/index.ts"];
+const entries = ["src/index.ts", "src/cli/index.ts", "src/db/index.ts", "src/fastify/index.ts"];
 const optional = process.argv.includes("--js-only");
 
 rmSync("dist", { recursive: true, force: true });

@@ -1,0 +1,122 @@
+/**
+ * Typed errors of registers/db. Every error has a stable `code` (`REGISTERS_...`), a message that
+ * says what to do next, and keeps the underlying driver error as `cause`. No raw driver error is
+ * ever thrown to the user.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await User.objects.create({ name: "Bob", email: "taken@example.com" });
+ * } catch (error) {
+ *   if (error instanceof UniqueConstraintError) console.log(error.table, error.fields);
+ * }
+ * ```
+ */
+export class RegistryError extends Error {
+  /** Stable machine-readable code, e.g. `REGISTERS_DUPLICATE_KEY`. */
+  readonly code: string = "REGISTERS_ERROR";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Decorator options or a URL are invalid (unknown field, bad autoincrement, missing driver...). */
+export class ConfigurationError extends RegistryError {
+  override readonly code: string = "REGISTERS_CONFIGURATION";
+}
+
+/** The decorated class is not a valid `Model(...)` class, or a name collides. */
+export class ModelRegistrationError extends RegistryError {
+  override readonly code: string = "REGISTERS_MODEL_REGISTRATION";
+}
+
+/** A DDL operation (CREATE / DROP / ALTER) failed. */
+export class SchemaError extends RegistryError {
+  override readonly code: string = "REGISTERS_SCHEMA";
+}
+
+/** A schema evolution step cannot be applied (e.g. `addColumn` on an existing column). */
+export class MigrationError extends SchemaError {
+  override readonly code: string = "REGISTERS_MIGRATION";
+}
+
+/** A relationship is misconfigured, or was assigned to. */
+export class RelationshipError extends RegistryError {
+  override readonly code: string = "REGISTERS_RELATIONSHIP";
+}
+
+/** An INSERT collided with an existing primary key. */
+export class DuplicateKeyError extends RegistryError {
+  override readonly code: string = "REGISTERS_DUPLICATE_KEY";
+  constructor(
+    message: string,
+    readonly table: string,
+    readonly key: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** An INSERT or UPDATE violated a UNIQUE constraint on a non-key column. Same shape on every database. */
+export class UniqueConstraintError extends RegistryError {
+  override readonly code: string = "REGISTERS_UNIQUE_CONSTRAINT";
+  constructor(
+    message: string,
+    readonly table: string,
+    readonly fields: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A database-managed primary key was assigned explicitly on create. */
+export class InvalidPrimaryKeyAssignmentError extends RegistryError {
+  override readonly code: string = "REGISTERS_INVALID_PRIMARY_KEY_ASSIGNMENT";
+}
+
+/** A persisted primary key was changed and then saved. */
+export class ImmutableFieldError extends RegistryError {
+  override readonly code: string = "REGISTERS_IMMUTABLE_FIELD";
+}
+
+/** `require()` / `refresh()` found no matching row. */
+export class RecordNotFoundError extends RegistryError {
+  override readonly code: string = "REGISTERS_RECORD_NOT_FOUND";
+}
+
+/** Criteria reference unknown fields, carry values of the wrong type, or are malformed. */
+export class InvalidQueryError extends RegistryError {
+  override readonly code: string = "REGISTERS_INVALID_QUERY";
+}
+
+/** One issue of a failed validation (the Zod issue, trimmed to what users read). */
+export interface ValidationIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code: string;
+}
+
+/** Data failed the model's schema (on write, or a row read back that breaks the model). */
+export class ValidationError extends RegistryError {
+  override readonly code: string = "REGISTERS_VALIDATION";
+  constructor(
+    message: string,
+    readonly issues: readonly ValidationIssue[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The database could not be reached or the connection died. Names host and port, never the password. */
+export class ConnectionError extends RegistryError {
+  override readonly code: string = "REGISTERS_CONNECTION";
+}
+
+/** A statement exceeded the configured `statementTimeout`. */
+export class StatementTimeoutError extends RegistryError {
+  override readonly code: string = "REGISTERS_STATEMENT_TIMEOUT";
+}
