@@ -1,1 +1,74 @@
-export const CLI_MODULE = "registers/cli" as const;
+/**
+ * registers/cli: one registration turns a function into a parsed, aliased, DI-wired command.
+ * Zod is never imported here: schemas are recognised structurally, so an app that uses plain
+ * `String` / `Number` / `Boolean` descriptors starts as fast as one written with commander.
+ *
+ * @example
+ * ```ts
+ * import { CommandRegistry } from "registers/cli";
+ *
+ * const cli = new CommandRegistry();
+ * cli.register({ name: "greet", ops: ["-g", "--greet"], args: { name: String } }, ({ name }) => `Hello, ${name}!`);
+ * await cli.run();
+ * ```
+ */
+export type {
+  ArgDescriptor,
+  ArgKind,
+  ArgOptions,
+  ArgSpec,
+  ArgsShape,
+  Choice,
+  Constructor,
+  InferArg,
+  InferArgs,
+  PlainType,
+  ValueType,
+  ZodLike,
+} from "./args.js";
+export { kebabCase, toArgSpecs } from "./args.js";
+export { buildParser, type Parser, type ParseResult, SHELLS, type Shell } from "./build-parser.js";
+export { renderCompletion } from "./completion.js";
+export { DIContainer } from "./container.js";
+export { Dispatcher } from "./dispatcher.js";
+export {
+  ArgumentDefinitionError,
+  DependencyNotFoundError,
+  DuplicateCommandError,
+  FrameworkError,
+  PluginLoadError,
+  UnknownCommandError,
+  UsageError,
+} from "./errors.js";
+export { type HelpOptions, renderCommandHelp, renderHelp, renderUsage } from "./help.js";
+export { getLogger, type Logger, setLogger } from "./logger.js";
+export {
+  loggingMiddlewarePost,
+  loggingMiddlewarePre,
+  MiddlewareChain,
+  type PostHook,
+  type PreHook,
+} from "./middleware.js";
+export { formatResult } from "./output.js";
+export {
+  type CommandArgs,
+  displayName,
+  type GlobalOptions,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  parseCommandArgs,
+} from "./parse-args.js";
+export { type LoadedPlugin, loadPlugins } from "./plugins.js";
+export { type Progress, type ProgressOptions, progress } from "./progress.js";
+export {
+  type CommandEntry,
+  type CommandMeta,
+  CommandRegistry,
+  type Handler,
+  type MergeOptions,
+  type CommandRegistryOptions,
+} from "./registry.js";
+export { type OutputStream, type RunOptions, run } from "./run.js";
+export { suggestSimilar } from "./suggest.js";
+export { findPackageVersion } from "./version.js";
+export { isZodSchema, zodToArg } from "./zod-to-args.js";

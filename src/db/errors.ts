@@ -120,3 +120,20 @@ export class ConnectionError extends RegistryError {
 export class StatementTimeoutError extends RegistryError {
   override readonly code: string = "REGISTERS_STATEMENT_TIMEOUT";
 }
+
+/** A write broke a foreign key (SQLite with `foreign_keys=ON`, or a server). */
+export class ForeignKeyError extends RegistryError {
+  override readonly code: string = "REGISTERS_FOREIGN_KEY";
+  constructor(
+    message: string,
+    readonly table: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Any other database failure, with the driver error as `cause` (never thrown raw). */
+export class DatabaseError extends RegistryError {
+  override readonly code: string = "REGISTERS_DATABASE";
+}

@@ -36,6 +36,11 @@ export interface ColumnSpec {
   /** Used in an index or a unique constraint (MySQL needs a bounded VARCHAR then). */
   readonly indexed: boolean;
   readonly enumValues?: readonly string[];
+  /**
+   * The schema's default (additive, optional): dialects may render it as `DEFAULT <literal>` in
+   * `addColumn`, so a NOT NULL column can be added to a table that already has rows.
+   */
+  readonly defaultValue?: string | number | boolean | bigint | null;
 }
 
 /** A table as the model defines it. */
@@ -68,10 +73,29 @@ export interface Statement {
   run(params: readonly unknown[]): RunResult | Promise<RunResult>;
 }
 
+/**
+ * Optional hints for `prepare` (additive). Drivers that do not need a hint ignore it.
+ *
+ * @example
+ * ```ts
+ * session.prepare('SELECT "n" FROM "t"', { bigints: true }); // SQLite: read integers as bigint
+ * ```
+ */
+export interface StatementHints {
+  /**
+   * The statement reads `bigint` columns: integers must come back without losing precision
+   * (SQLite: `safeIntegers(true)`, so every integer is a `bigint` and `decode("integer")` narrows it).
+   */
+  readonly bigints?: boolean;
+}
+
 /** Something that runs statements: the pool (autocommit) or one dedicated connection. */
 export interface Session {
-  /** Returns the cached statement for this SQL text (prepares it on first use). */
-  prepare(sql: string): Statement;
+  /**
+   * Returns the cached statement for this SQL text (prepares it on first use).
+   * `hints` are part of the cache key where a driver honours them.
+   */
+  prepare(sql: string, hints?: StatementHints): Statement;
   /** Runs SQL without parameters or results (DDL, SAVEPOINT, ...). */
   exec(sql: string): Promise<void>;
 }
@@ -115,6 +139,9 @@ export interface Dialect {
   /**
    * `INSERT ... ON CONFLICT (conflict) DO UPDATE SET update...` or the dialect's equivalent.
    * `columns` are inserted in order with params 1..n; `returning` may be empty.
+   * `generatedKey` (optional, additive) names the database-managed key column: dialects without
+   * `RETURNING` (MySQL) use it so `lastInsertId` reports the key of the row that was UPDATED too
+   * (`ON DUPLICATE KEY UPDATE key = LAST_INSERT_ID(key)`); without it MySQL reports a stale id.
    */
   upsert(
     table: string,
@@ -122,6 +149,7 @@ export interface Dialect {
     conflict: readonly string[],
     update: readonly string[],
     returning: readonly string[],
+    generatedKey?: string,
   ): string;
   /** `LIMIT/OFFSET` tail; `null` means absent. Values are bound as parameters starting at `nextParam`. */
   limitOffset(
@@ -129,6 +157,13 @@ export interface Dialect {
     offset: number | null,
     nextParam: number,
   ): { sql: string; params: unknown[] };
+  /**
+   * One `ORDER BY` item for the quoted `column` (optional, additive; absent means `column ASC|DESC`).
+   * SQLite and MySQL sort NULL first ascending and last descending; PostgreSQL does the opposite, so
+   * its dialect adds `NULLS FIRST` / `NULLS LAST` to nullable columns (only those, so NOT NULL
+   * columns keep using plain b-tree indexes) to give one order on every database.
+   */
+  orderBy?(column: string, direction: "ASC" | "DESC", nullable: boolean): string;
   /** Case-insensitive LIKE of `column` against bound `param`, with `\` as the escape character. */
   ilike(column: string, param: string): string;
   /** Case-sensitive LIKE with `\` as the escape character. */
@@ -156,7 +191,13 @@ export interface Dialect {
 }
 
 export type DriverErrorKind =
-  | { kind: "unique"; constraint?: string; columns?: string[] }
+  | {
+      kind: "unique";
+      constraint?: string;
+      columns?: string[];
+      /** The primary key collided (additive: set where the database names the key, e.g. MySQL `PRIMARY`). */
+      primaryKey?: boolean;
+    }
   | { kind: "foreign-key" }
   | { kind: "not-null"; column?: string }
   | { kind: "connection" }

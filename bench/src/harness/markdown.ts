@@ -1,0 +1,282 @@
+// Writes BENCHMARKS.md (and, for a published run, the README's benchmarks block) from one run.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { HTTP_CONNECTIONS } from "./http.ts";
+import { OP_LABELS, type OpName, plans } from "./ops.ts";
+import { ROOT_DIR } from "./paths.ts";
+import {
+  dataTables,
+  failures,
+  httpTable,
+  type LibEntry,
+  type RunResults,
+  ratio,
+  startTable,
+} from "./report.ts";
+import { formatRatio, formatUs } from "./stats.ts";
+
+interface Target {
+  what: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+const POINT_AND_BULK: OpName[] = ["get", "insert", "update", "count", "bulk"];
+
+function registersTargets(results: RunResults): Target[] {
+  const targets: Target[] = [];
+  const opsTarget = (libs: LibEntry[], db: string, limit: number, opsList: OpName[]) => {
+    const reg = libs.find((l) => l.lib === "registers");
+    for (const op of opsList) {
+      const r = reg ? ratio(libs, reg, op) : Number.NaN;
+      const status = reg?.ops[op]?.status ?? reg?.status ?? "not run";
+      targets.push({
+        what: `${db} ${OP_LABELS[op]} within ${limit}x of raw`,
+        measured: Number.isFinite(r) ? formatRatio(r) : status,
+        met: Number.isFinite(r) ? r <= limit : undefined,
+      });
+    }
+    if (reg) {
+      const lazy = reg.ops.lazy;
+      const include = reg.ops.include;
+      if (lazy?.status === "ok" && include?.status === "ok") {
+        const s = lazy.usPerOp / include.usPerOp;
+        targets.push({
+          what: `${db} include at least 10x faster than the lazy loop`,
+          measured: `${s.toFixed(1)}x`,
+          met: s >= 10,
+        });
+      } else {
+        targets.push({
+          what: `${db} include at least 10x faster than the lazy loop`,
+          measured: include?.status ?? lazy?.status ?? "not run",
+          met: undefined,
+        });
+      }
+    }
+  };
+  if (results.sqlite.length) opsTarget(results.sqlite, "SQLite", 1.3, POINT_AND_BULK);
+  if (results.postgres.length) opsTarget(results.postgres, "PostgreSQL", 1.1, [...POINT_AND_BULK, "filter"]);
+  const raw = results.http.find((h) => h.lib === "raw");
+  const reg = results.http.find((h) => h.lib === "registers");
+  if (raw && reg) {
+    const ok = raw.status === "ok" && reg.status === "ok";
+    const r = ok ? reg.rps! / raw.rps! : Number.NaN;
+    targets.push({
+      what: "HTTP requests/s at least 0.9x of raw pg",
+      measured: ok ? formatRatio(r) : reg.status,
+      met: ok ? r >= 0.9 : undefined,
+    });
+  }
+  const start = (name: string) => results.start.find((s) => s.name === name);
+  const bare = start("bare node");
+  const commander = start("commander 14");
+  const plain = start("registers/cli (plain descriptors)");
+  const zod = start("registers/cli (Zod)");
+  if (bare?.status === "ok" && commander?.status === "ok" && plain) {
+    const over = plain.status === "ok" ? plain.medianMs! - bare.medianMs! : Number.NaN;
+    const limit = commander.medianMs! - bare.medianMs!;
+    targets.push({
+      what: `registers/cli (plain descriptors) start within commander's overhead (+${limit.toFixed(1)} ms over bare node)`,
+      measured: Number.isFinite(over) ? `+${over.toFixed(1)} ms` : plain.status,
+      met: Number.isFinite(over) ? over <= limit : undefined,
+    });
+  }
+  if (bare?.status === "ok" && zod) {
+    const over = zod.status === "ok" ? zod.medianMs! - bare.medianMs! : Number.NaN;
+    targets.push({
+      what: "registers/cli (Zod) start at most bare node + 45 ms",
+      measured: Number.isFinite(over) ? `+${over.toFixed(1)} ms` : zod.status,
+      met: Number.isFinite(over) ? over <= 45 : undefined,
+    });
+  }
+  return targets;
+}
+
+function targetTable(targets: Target[]): string {
+  return [
+    "| target | measured | met |",
+    "|---|---:|:---:|",
+    ...targets.map(
+      (t) =>
+        `| ${t.what} | ${t.measured} | ${t.met === undefined ? "not measured" : t.met ? "yes" : "**no**"} |`,
+    ),
+  ].join("\n");
+}
+
+function method(results: RunResults): string {
+  const full = plans("sqlite", false);
+  const fullPg = plans("postgres", false);
+  const n = (p: { batches: number; batchSize: number }) => (p.batches * p.batchSize).toLocaleString("en-US");
+  return `- **One process per library**, each on a **fresh copy** of the same seeded database: SQLite, one WAL file
+  (\`journal_mode=WAL\`, \`synchronous=NORMAL\` set on every connection) with \`users(id, name, email unique, age indexed)\`,
+  10,000 rows (exactly 100 per age) and \`posts(id, user_id indexed, title)\`, 10 per user; PostgreSQL, schema \`bench\` with the
+  same tables and rows, dropped and re-seeded before each library (\`ANALYZE\`d), over loopback, pools of 10 connections.
+- **Correctness guard**: before an operation is timed, the library's answer is compared with the raw driver's on the same
+  database (values of a get, the 100 rows of a filter, counts, the inserted and updated rows read back, the 10,000 bulk
+  rows, all 100 parents with their 1,000 children). A library that fails its check is reported as failed and not timed.
+- **Timing**: a warm-up, then operations back to back in batches timed with \`process.hrtime.bigint()\`; the figure is the
+  **median of the batch means** (us per operation). Full run: ${n(full.get)} timed gets, ${n(full.count)} counts, ${n(full.insert)} inserts,
+  ${n(full.update)} updates on SQLite (${n(fullPg.get)} each on PostgreSQL), ${n(full.filter)} filters, ${n(full.bulk)} bulk inserts of 10,000 rows, ${n(full.lazy)} lazy
+  loops and ${n(full.include)} includes. Synchronous drivers are called synchronously (a promise is awaited only when one is returned).
+  Ratios are to the raw driver **from the same run**.
+- **Operations**, each with the library's ordinary API (see \`bench/src/sqlite/*.ts\`, \`bench/src/postgres/*.ts\`): get by
+  key; users of one age (100 rows); insert one (returning its id); update one name by key; count users of one age; insert
+  10,000 users in one transaction (the library's bulk API where it has one, else a loop in a transaction); 100 parents (the
+  users of one age) with their 10 posts each, as a lazy loop (one query per parent) and with the library's eager loading.
+  Raw better-sqlite3 uses statements prepared once; raw \`pg\` uses named prepared statements (its bulk insert is one
+  \`unnest()\` statement).
+- **HTTP**: Fastify 5 serving \`GET /users/:id\` (ids spread over the table) with each library's get, autocannon (used as a
+  library, in the orchestrating process) with ${HTTP_CONNECTIONS} connections on 127.0.0.1, ${results.quick ? "1 s warm-up then 3 s" : "3 s warm-up then 10 s"} measured; the
+  figure is autocannon's mean requests per second. Server and load generator share the ${results.machine.cores} cores.
+- **Process start**: whole-process wall time from spawn to exit, median of ${results.quick ? 5 : 10} runs, apps interleaved round by round
+  after one untimed run that also checks the output. CLI apps run \`node app.mjs greet Alice\`; data apps import the library,
+  open the SQLite file and get one row (bundled by esbuild with dependencies external, so no TypeScript loader is timed).
+- registers is the repository's own build (\`npm run build\`) copied into \`bench/node_modules/registers\` by \`scripts/bench.mjs\`.`;
+}
+
+export function writeMarkdown(results: RunResults, file: string, publish: boolean): string {
+  const m = results.machine;
+  const versions = Object.entries(results.versions)
+    .map(([k, v]) => `\`${k}\` ${v}`)
+    .join(", ");
+  const targets = registersTargets(results);
+  const fails = failures(results);
+  const sections: string[] = [];
+  sections.push(
+    "# Benchmarks",
+    "",
+    `Generated by \`${results.command}\` on ${results.date.slice(0, 16).replace("T", " ")} UTC${results.quick ? " (**quick pass**: fewer operations, indicative only)" : ""}, in ${results.durationS ?? "?"} s.`,
+    "Every figure below comes from that one run of the committed suite (`bench/`); rerun it with `npm run bench`",
+    "(`npm run bench -- --quick` for a one-minute pass). Raw results: [`bench/results/results.json`](bench/results/results.json).",
+    "",
+    `**Machine**: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node.js ${m.node}${m.postgres ? `, ${m.postgres} on the same machine` : ""}.`,
+    "The machine is shared (other processes ran during the run), so compare the ratios within the run rather than the absolute times.",
+    "",
+    `**Versions**: registers ${results.registers.version} (commit ${results.registers.commit}), ${versions}.`,
+    "",
+  );
+  if (targets.length) sections.push("## registers against its targets", "", targetTable(targets), "");
+  if (results.sqlite.length) {
+    sections.push(
+      "## SQLite data access",
+      "",
+      "![ratio to raw better-sqlite3 per operation](bench/results/ratio-sqlite.svg)",
+      "",
+      dataTables(results.sqlite),
+      "",
+    );
+  }
+  if (results.postgres.length || results.postgresSkipped) {
+    sections.push("## PostgreSQL data access", "");
+    if (results.postgresSkipped) sections.push(`Skipped: ${results.postgresSkipped}`, "");
+    else
+      sections.push(
+        "![ratio to raw pg per operation](bench/results/ratio-postgres.svg)",
+        "",
+        dataTables(results.postgres),
+        "",
+      );
+  }
+  if (results.http.length)
+    sections.push("## HTTP: Fastify `GET /users/:id` on PostgreSQL", "", httpTable(results), "");
+  if (results.start.length) {
+    sections.push(
+      "## Process start",
+      "",
+      "CLI: `node app.mjs greet Alice`",
+      "",
+      startTable(results, "cli"),
+      "",
+      "Data libraries: import, open the SQLite file, one get by key",
+      "",
+      startTable(results, "data"),
+      "",
+    );
+  }
+  if (fails.length) sections.push("## Failed or skipped", "", ...fails, "");
+  sections.push("## Method", "", method(results), "");
+  writeFileSync(file, sections.join("\n"));
+  if (publish) updateReadme(results, targets);
+  return [
+    results.sqlite.length ? `SQLite\n${dataTables(results.sqlite)}` : "",
+    results.postgres.length ? `PostgreSQL\n${dataTables(results.postgres)}` : "",
+    results.http.length ? `HTTP\n${httpTable(results)}` : "",
+    results.start.length ? `Start\n${startTable(results, "cli")}\n\n${startTable(results, "data")}` : "",
+    targets.length ? `registers targets\n${targetTable(targets)}` : "",
+    fails.length ? `Failed or skipped\n${fails.join("\n")}` : "",
+  ]
+    .filter(Boolean)
+    .join("\n\n")
+    .replace(/<\/?details>|<summary>.*<\/summary>/g, "");
+}
+
+/** The README's benchmarks block: a short summary of the published run. */
+function updateReadme(results: RunResults, targets: Target[]): void {
+  const readme = join(ROOT_DIR, "README.md");
+  const text = readFileSync(readme, "utf8");
+  const open = "<!-- section:benchmarks -->";
+  const close = "<!-- /section:benchmarks -->";
+  const a = text.indexOf(open);
+  const b = text.indexOf(close);
+  if (a < 0 || b < a) return;
+  const row = (libs: LibEntry[], lib: string, ops: OpName[]) => {
+    const entry = libs.find((l) => l.lib === lib);
+    if (!entry) return null;
+    return `| ${entry.name} | ${ops
+      .map((op) => {
+        const r = entry.ops[op];
+        if (!r) return entry.status === "skipped" ? "skipped" : "-";
+        if (r.status !== "ok") return r.status;
+        return lib === "raw" ? formatUs(r.usPerOp) : formatRatio(ratio(libs, entry, op));
+      })
+      .join(" | ")} |`;
+  };
+  const ops: OpName[] = ["get", "filter", "insert", "update", "count", "bulk"];
+  const lines = [
+    "## Benchmarks",
+    "",
+    `Measured side by side in one run of the suite in \`bench/\` (\`npm run bench\`), ${results.date.slice(0, 10)}, ${results.machine.cpu}, ${results.machine.cores} cores, Node.js ${results.machine.node}.`,
+    "Time per operation relative to the raw driver (raw row: median time per operation; lower is better).",
+    "Full tables, HTTP and start-up figures, method and versions: [BENCHMARKS.md](BENCHMARKS.md).",
+    "",
+  ];
+  for (const [title, libs, chart, picks] of [
+    [
+      "SQLite (file, WAL)",
+      results.sqlite,
+      "bench/results/ratio-sqlite.svg",
+      ["raw", "registers", "drizzle-prepared", "kysely", "drizzle", "typeorm", "prisma", "sequelize"],
+    ],
+    [
+      "PostgreSQL",
+      results.postgres,
+      "bench/results/ratio-postgres.svg",
+      ["raw", "registers", "drizzle-prepared", "kysely", "drizzle", "prisma"],
+    ],
+  ] as const) {
+    if (!libs.length) continue;
+    lines.push(
+      `**${title}** ([chart](${chart}))`,
+      "",
+      `| library | ${ops.map((op) => OP_LABELS[op]).join(" | ")} |`,
+      `|---|${ops.map(() => "---:").join("|")}|`,
+    );
+    for (const lib of picks) {
+      const r = row(libs, lib, ops);
+      if (r) lines.push(r);
+    }
+    lines.push("");
+  }
+  const missed = targets.filter((t) => t.met === false);
+  if (targets.length) {
+    lines.push(
+      missed.length
+        ? `registers misses ${missed.length} of its ${targets.length} targets in this run: ${missed.map((t) => `${t.what} (${t.measured})`).join("; ")}. See [BENCHMARKS.md](BENCHMARKS.md).`
+        : `registers meets all ${targets.filter((t) => t.met).length} of its measured targets in this run (see [BENCHMARKS.md](BENCHMARKS.md)).`,
+      "",
+    );
+  }
+  const block = `${open}\n${lines.join("\n").trimEnd()}\n${close}`;
+  writeFileSync(readme, text.slice(0, a) + block + text.slice(b + close.length));
+}

@@ -1,0 +1,153 @@
+import type { ArgSpec } from "./args.js";
+import type { Shell } from "./build-parser.js";
+import type { CommandEntry, CommandRegistry } from "./registry.js";
+
+const GLOBALS = ["--help", "--version", "--verbose", "--output"];
+const SHELL_NAMES = ["bash", "zsh", "fish"];
+
+interface Node {
+  /** State key: `""` top, `"db"` group, `"db migrate"` command. */
+  key: string;
+  /** Words that lead from the parent state here. */
+  words: string[];
+  /** Words completed in this state. */
+  next: string[];
+  entry?: CommandEntry;
+  description: string;
+}
+
+function optionWords(specs: readonly ArgSpec[]): string[] {
+  const words: string[] = [];
+  for (const s of specs) {
+    if (s.kind === "option") words.push(s.flag);
+    if (s.kind === "flag") words.push(s.flag, `--no-${s.flag.slice(2)}`);
+  }
+  return [...words, "--help"];
+}
+
+function walk(reg: CommandRegistry, out: { parent: string; node: Node }[]): string[] {
+  const here = reg.path.join(" ");
+  const words: string[] = [];
+  for (const entry of reg.commands()) {
+    const leads = [entry.name, ...entry.ops];
+    words.push(...leads);
+    out.push({
+      parent: here,
+      node: { key: entry.fullName, words: leads, next: optionWords(entry.specs), entry, description: entry.description },
+    });
+  }
+  for (const group of reg.groups()) {
+    const leads = [group.groupName as string, ...group.ops];
+    words.push(...leads);
+    const key = group.path.join(" ");
+    const node: Node = { key, words: leads, next: [], description: group.description };
+    out.push({ parent: here, node });
+    node.next = [...walk(group, out), "--help"];
+  }
+  return words;
+}
+
+const sq = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+const dq = (s: string) => `"${s.replace(/(["\\$`])/g, "\\$1")}"`;
+const fnName = (program: string) => `_${program.replace(/[^A-Za-z0-9_]/g, "_")}_completion`;
+
+function bash(program: string, top: string[], nodes: { parent: string; node: Node }[]): string {
+  const transitions = nodes
+    .map(({ parent, node }) => `      ${node.words.map((w) => dq(`${parent}|${w}`)).join("|")}) state=${dq(node.key)} ;;`)
+    .join("\n");
+  const states = [
+    `    "") words=${dq([...top, "completion", ...GLOBALS].join(" "))} ;;`,
+    `    "completion") words=${dq(SHELL_NAMES.join(" "))} ;;`,
+    ...nodes.map(({ node }) => `    ${dq(node.key)}) words=${dq(node.next.join(" "))} ;;`),
+  ].join("\n");
+  const choices = nodes
+    .flatMap(({ node }) =>
+      (node.entry?.specs ?? [])
+        .filter((s) => s.kind === "option" && s.choices)
+        .map((s) => `    ${dq(`${node.key}|${s.flag}`)}) words=${dq((s.choices ?? []).map(String).join(" "))} ;;`),
+    )
+    .concat([`    *"|--output") words="json table plain" ;;`])
+    .join("\n");
+  const fn = fnName(program);
+  return `# ${program} completion for bash. Load it with: source <(${program} completion bash)
+${fn}() {
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" state="" words="" i
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    case "$state|\${COMP_WORDS[i]}" in
+      "|completion") state="completion" ;;
+${transitions}
+    esac
+  done
+  case "$state" in
+${states}
+  esac
+  case "$state|$prev" in
+${choices}
+  esac
+  COMPREPLY=($(compgen -W "$words" -- "$cur"))
+}
+complete -F ${fn} ${program}
+`;
+}
+
+function fish(program: string, nodes: { parent: string; node: Node }[]): string {
+  const lines = [
+    `# ${program} completion for fish. Load it with: ${program} completion fish | source`,
+    `complete -c ${program} -f`,
+  ];
+  const seen = (words: string[]) => `__fish_seen_subcommand_from ${words.join(" ")}`;
+  const leadsOf = new Map(nodes.map(({ node }) => [node.key, node.words]));
+  const condition = (parent: string) => {
+    if (parent === "") return "__fish_use_subcommand";
+    const chain = parent.split(" ").map((_, i, parts) => seen(leadsOf.get(parts.slice(0, i + 1).join(" ")) ?? []));
+    const children = nodes.filter((n) => n.parent === parent).flatMap((n) => n.node.words);
+    return [...chain, `not ${seen(children)}`].join("; and ");
+  };
+  for (const { parent, node } of nodes) {
+    for (const w of node.words)
+      lines.push(`complete -c ${program} -n ${sq(condition(parent))} -a ${sq(w)} -d ${sq(node.description || node.key)}`);
+    if (!node.entry) continue;
+    const inCommand = [...node.key.split(" ").map((_, i, parts) => seen(leadsOf.get(parts.slice(0, i + 1).join(" ")) ?? []))].join(
+      "; and ",
+    );
+    for (const s of node.entry.specs) {
+      if (s.kind !== "option" && s.kind !== "flag") continue;
+      const values = s.choices ? ` -x -a ${sq(s.choices.map(String).join(" "))}` : s.kind === "option" ? " -r" : "";
+      lines.push(
+        `complete -c ${program} -n ${sq(inCommand)} -l ${s.flag.slice(2)}${values} -d ${sq(s.description ?? (s.kind === "flag" ? "flag" : s.type === "int" || s.type === "bigint" ? "integer" : s.type))}`,
+      );
+    }
+  }
+  lines.push(
+    `complete -c ${program} -n '__fish_use_subcommand' -a completion -d 'print a shell completion script'`,
+    `complete -c ${program} -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'`,
+    `complete -c ${program} -l help -s h -d 'show help'`,
+    `complete -c ${program} -l version -s V -d 'print the version'`,
+    `complete -c ${program} -l verbose -d 'log commands, show stack traces'`,
+    `complete -c ${program} -l output -x -a 'json table plain' -d 'output format'`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * A shell completion script for the registry's commands, aliases, options and choices.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderCompletion(cli, "bash")); // source <(app completion bash)
+ * ```
+ */
+export function renderCompletion(registry: CommandRegistry, shell: Shell): string {
+  const program = registry.programName;
+  const nodes: { parent: string; node: Node }[] = [];
+  const top = walk(registry.root, nodes);
+  if (shell === "fish") return fish(program, nodes);
+  const script = bash(program, top, nodes);
+  if (shell === "zsh")
+    return `#compdef ${program}
+# ${program} completion for zsh. Load it with: source <(${program} completion zsh)
+autoload -U +X compinit && compinit
+autoload -U +X bashcompinit && bashcompinit
+${script}`;
+  return script;
+}

@@ -1,0 +1,123 @@
+import { paint } from "./_colors.js";
+import type { ArgSpec } from "./args.js";
+import { displayName } from "./parse-args.js";
+import type { CommandEntry, CommandRegistry } from "./registry.js";
+
+/** Options of the help renderers. */
+export interface HelpOptions {
+  /** ANSI colour (`run()` turns it on for a TTY without NO_COLOR). Default false. */
+  color?: boolean;
+}
+
+function typeName(spec: ArgSpec): string {
+  switch (spec.type) {
+    case "int":
+    case "bigint":
+      return "integer";
+    case "choice":
+      return (spec.choices ?? []).map(String).join("|");
+    default:
+      return spec.type;
+  }
+}
+
+function table(rows: (readonly [string, string])[], visible: (s: string) => number): string[] {
+  const width = Math.max(0, ...rows.map(([l]) => visible(l)));
+  return rows.map(([l, r]) => `  ${l}${" ".repeat(width - visible(l))}  ${r}`.trimEnd());
+}
+
+const strip = (s: string) => s.replace(/\x1b\[\d+m/g, "").length;
+
+function describeSpec(spec: ArgSpec): string {
+  const bits: string[] = [];
+  if (spec.description) bits.push(spec.description);
+  if (spec.kind === "flag") bits.push("flag");
+  else bits.push(typeName(spec));
+  if (spec.kind === "option" && !spec.hasDefault) bits.push("optional");
+  if (spec.hasDefault) bits.push(`default: ${JSON.stringify(spec.defaultValue, (_k, v) => (typeof v === "bigint" ? `${v}` : v))}`);
+  return bits.join(", ");
+}
+
+/**
+ * The one-line usage of a command: `Usage: app create-report <title> <pages> [options]`.
+ *
+ * @example
+ * ```ts
+ * renderUsage(cli.get("greet"), "app"); // "Usage: app greet <name>"
+ * ```
+ */
+export function renderUsage(entry: CommandEntry, programName: string): string {
+  const positional = entry.specs.filter((s) => s.kind === "positional").map(displayName);
+  const hasOptions = entry.specs.some((s) => s.kind === "option" || s.kind === "flag");
+  return ["Usage:", programName, entry.fullName, ...positional, ...(hasOptions ? ["[options]"] : [])].join(" ");
+}
+
+/**
+ * A command's help: usage line, description, arguments with types, options with defaults and
+ * choices, and aliases. Pure: returns the text.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderCommandHelp(cli.get("greet"), "app"));
+ * ```
+ */
+export function renderCommandHelp(entry: CommandEntry, programName: string, options: HelpOptions = {}): string {
+  const p = paint(options.color ?? false);
+  const out = [p.bold(renderUsage(entry, programName))];
+  if (entry.description) out.push("", entry.description);
+  const positional = entry.specs.filter((s) => s.kind === "positional");
+  if (positional.length > 0)
+    out.push("", p.bold("Arguments:"), ...table(positional.map((s) => [p.cyan(displayName(s)), describeSpec(s)]), strip));
+  const named = entry.specs.filter((s) => s.kind === "option" || s.kind === "flag");
+  const rows = named.map(
+    (s) => [p.cyan(s.kind === "flag" ? s.flag : `${s.flag} <${typeName(s)}>`), describeSpec(s)] as const,
+  );
+  rows.push([p.cyan("-h, --help"), "show this help"]);
+  out.push("", p.bold("Options:"), ...table(rows, strip));
+  if (entry.ops.length > 0) out.push("", `${p.bold("Aliases:")} ${entry.ops.join(", ")}`);
+  return `${out.join("\n")}\n`;
+}
+
+/**
+ * Help of a registry or group: usage, commands with aliases and descriptions, global options.
+ * Pure: returns the text.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderHelp(cli, { color: false }));
+ * ```
+ */
+export function renderHelp(registry: CommandRegistry, options: HelpOptions = {}): string {
+  const p = paint(options.color ?? false);
+  const program = registry.programName;
+  const prefix = [program, ...registry.path].join(" ");
+  const out = [p.bold(`Usage: ${prefix} <command> [options]`)];
+  if (registry.description) out.push("", registry.description);
+  const rows: [string, string][] = registry.commands().map((c) => {
+    const aliases = c.ops.length > 0 ? ` (${c.ops.join(", ")})` : "";
+    return [`${p.cyan(c.name)}${aliases}`, c.description];
+  });
+  for (const g of registry.groups()) {
+    const aliases = g.ops.length > 0 ? ` (${g.ops.join(", ")})` : "";
+    rows.push([`${p.cyan(`${g.groupName} <command>`)}${aliases}`, g.description]);
+  }
+  if (!registry.parent) rows.push([p.cyan("completion <shell>"), "print a bash, zsh or fish completion script"]);
+  out.push("", p.bold("Commands:"), ...(rows.length ? table(rows, strip) : ["  (none registered)"]));
+  if (!registry.parent) {
+    out.push(
+      "",
+      p.bold("Options:"),
+      ...table(
+        [
+          [p.cyan("-h, --help"), "show help (also after a command)"],
+          [p.cyan("-V, --version"), "print the version"],
+          [p.cyan("--verbose"), "log each command and show stack traces on errors"],
+          [p.cyan("--output <format>"), "json, table or plain"],
+        ],
+        strip,
+      ),
+    );
+  }
+  out.push("", `Run '${prefix} <command> --help' for a command's arguments.`);
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,150 @@
+import { runContext } from "./_context.js";
+import { paint, useColor } from "./_colors.js";
+import { buildParser, type ParseResult } from "./build-parser.js";
+import { renderCompletion } from "./completion.js";
+import type { DIContainer } from "./container.js";
+import { Dispatcher } from "./dispatcher.js";
+import { UsageError } from "./errors.js";
+import { renderCommandHelp, renderHelp, renderUsage } from "./help.js";
+import type { MiddlewareChain } from "./middleware.js";
+import { formatResult } from "./output.js";
+import type { CommandRegistry } from "./registry.js";
+import { findPackageVersion } from "./version.js";
+
+/** A stream `run()` writes to. */
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** Options of `run()` / `cli.run()`. Every side effect is injectable. */
+export interface RunOptions {
+  /** Instances injected into commands that declare class-typed args. */
+  container?: DIContainer;
+  /** Pre- and post-hooks around every command. */
+  middleware?: MiddlewareChain;
+  /** Print a result that is not `undefined`/`null` (default true). */
+  printResult?: boolean;
+  /** Default `process.stdout`. */
+  stdout?: OutputStream;
+  /** Default `process.stderr`. */
+  stderr?: OutputStream;
+  /** Receives the exit code; default sets `process.exitCode` (never `process.exit`). */
+  exit?: (code: number) => void;
+  /** Environment read for `NO_COLOR`; default `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Parses `argv`, dispatches, prints the result, and reports an exit code through `exit`:
+ * 0 on success, help and `--version`; 1 when no command is given (help goes to stderr) or the
+ * handler throws (`Error: <message>`, the stack only with `--verbose`); 2 for usage errors
+ * (`error: <message>` plus the command's usage) and unknown commands (with "Did you mean ...?").
+ * Resolves to the handler's result (`undefined` after an error); never rejects, never exits.
+ *
+ * @example
+ * ```ts
+ * const out: string[] = [];
+ * await run(cli, ["greet", "Alice"], { stdout: { write: (s) => out.push(s) }, exit: (code) => console.log(code) });
+ * ```
+ */
+export async function run(
+  registry: CommandRegistry,
+  argv: readonly string[] = process.argv.slice(2),
+  options: RunOptions = {},
+): Promise<unknown> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const exit =
+    options.exit ??
+    ((code: number) => {
+      process.exitCode = code;
+    });
+  const env = options.env ?? process.env;
+  const errColor = useColor(stderr, env);
+  const err = paint(errColor);
+  const root = registry.root;
+  const program = root.programName;
+  let verbose = argv.includes("--verbose");
+
+  const usageFor = (command: string | undefined): string => {
+    const found = command ? root.find(command) : undefined;
+    if (found?.kind === "command") return `${renderUsage(found.entry, program)}\nRun '${program} ${command} --help' for details.\n`;
+    if (command === "completion") return `Usage: ${program} completion bash|zsh|fish\n`;
+    const prefix = [program, ...(found?.kind === "group" ? found.group.path : [])].join(" ");
+    return `Usage: ${prefix} <command> [options]\nRun '${prefix} --help' to list the commands.\n`;
+  };
+
+  const report = (error: unknown): undefined => {
+    if (error instanceof UsageError) {
+      stderr.write(`${err.red("error:")} ${error.message}\n\n${usageFor(error.command)}`);
+      exit(2);
+      return undefined;
+    }
+    const message = error instanceof Error ? error.message || error.name : String(error);
+    stderr.write(`${err.red("Error:")} ${message}\n`);
+    if (verbose && error instanceof Error && error.stack) {
+      stderr.write(`${error.stack}\n`);
+      if (error.cause !== undefined) stderr.write(`Caused by: ${String((error.cause as Error)?.stack ?? error.cause)}\n`);
+    }
+    exit(typeof (error as { exitCode?: unknown })?.exitCode === "number" ? (error as { exitCode: number }).exitCode : 1);
+    return undefined;
+  };
+
+  let parsed: ParseResult;
+  try {
+    parsed = buildParser(root).parse(argv);
+  } catch (error) {
+    return report(error);
+  }
+  verbose = parsed.verbose;
+
+  switch (parsed.kind) {
+    case "help": {
+      const color = useColor(stdout, env);
+      const found = parsed.command ? root.find(parsed.command) : undefined;
+      if (found?.kind === "command") stdout.write(renderCommandHelp(found.entry, program, { color }));
+      else if (parsed.command === "completion") stdout.write(usageFor("completion"));
+      else stdout.write(renderHelp(found?.kind === "group" ? found.group : root, { color }));
+      exit(0);
+      return undefined;
+    }
+    case "version": {
+      const version = root.version ?? findPackageVersion();
+      if (version === undefined) {
+        stderr.write(`${err.red("Error:")} no version: pass new CommandRegistry({ version }) or add a package.json\n`);
+        exit(1);
+        return undefined;
+      }
+      stdout.write(`${version}\n`);
+      exit(0);
+      return undefined;
+    }
+    case "none": {
+      const found = parsed.group ? root.find(parsed.group) : undefined;
+      stderr.write(renderHelp(found?.kind === "group" ? found.group : root, { color: errColor }));
+      exit(1);
+      return undefined;
+    }
+    case "completion":
+      stdout.write(renderCompletion(root, parsed.shell));
+      exit(0);
+      return undefined;
+  }
+
+  const context = { verbose: parsed.verbose, output: parsed.output, stderr };
+  return runContext.run(context, async () => {
+    let result: unknown;
+    try {
+      result = await new Dispatcher(root, options.container, options.middleware).dispatch(parsed.command, parsed.args);
+    } catch (error) {
+      return report(error);
+    }
+    if (options.printResult !== false && result !== undefined && result !== null) {
+      const text = formatResult(result, parsed.output);
+      stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    }
+    exit(0);
+    return result;
+  });
+}

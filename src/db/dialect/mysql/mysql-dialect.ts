@@ -1,0 +1,342 @@
+import { createHash } from "node:crypto";
+import { ConfigurationError, ConnectionError } from "../../errors.js";
+import type {
+  ColumnKind,
+  ColumnSpec,
+  Dialect,
+  Driver,
+  DriverErrorKind,
+  Session,
+  TableSpec,
+} from "../dialect.js";
+import { describeServer, loadDriver, type ServerUrl, scrubSecret, tlsOptions } from "../server-url.js";
+import { MysqlDriver, type MysqlModule } from "./mysql-driver.js";
+import { classifyMysqlError, isMysqlConnectionFailure, type KeyInfo } from "./mysql-errors.js";
+
+const MAX_IDENTIFIER_LENGTH = 64;
+/** Fixed per connection: strict writes, no zero dates, and `\` escapes in literals (LIKE ... ESCAPE '\\'). */
+const SQL_MODE =
+  "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION";
+/** MySQL's largest LIMIT, for an OFFSET without a LIMIT. */
+const NO_LIMIT = "18446744073709551615";
+
+/**
+ * MariaDB / MySQL through `mysql2`. Tables are InnoDB, `utf8mb4` with the case- and accent-sensitive
+ * `utf8mb4_bin` collation, so equality and unique keys compare strings as SQLite and PostgreSQL do.
+ * Strings are `LONGTEXT`, or `VARCHAR(255)` when they are a key, unique or indexed (MySQL cannot index
+ * unbounded text). Dates are `DATETIME(3)` holding UTC.
+ *
+ * @example
+ * ```ts
+ * const dialect = new MysqlDialect(parseServerUrl("mysql://root@localhost/app", mysqlUrlRules));
+ * dialect.quote("users"); // "`users`"
+ * ```
+ */
+export class MysqlDialect implements Dialect {
+  readonly name = "mysql" as const;
+  readonly maxParameters = 65_535;
+  readonly supportsReturning = false;
+  readonly url: ServerUrl;
+  readonly #keys = new Map<string, KeyInfo>();
+
+  constructor(url: ServerUrl) {
+    this.url = url;
+  }
+
+  async createDriver(): Promise<Driver> {
+    const loaded = await loadDriver(
+      async () => (await import("mysql2/promise")) as unknown as MysqlModule & { default?: MysqlModule },
+      "mysql2",
+      "mysql:// and mariadb://",
+    );
+    const mysql = loaded.default ?? loaded;
+    const url = this.url;
+    const tls = tlsOptions(url.sslmode);
+    const pool = mysql.createPool({
+      host: url.host,
+      port: url.port,
+      user: url.user,
+      password: url.password,
+      database: url.database,
+      connectionLimit: url.poolSize,
+      connectTimeout: url.connectTimeout,
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      dateStrings: true,
+      jsonStrings: true,
+      timezone: "Z",
+      enableKeepAlive: true,
+      ...(tls ? { ssl: tls } : {}),
+    });
+    let timeoutSql: string | undefined;
+    // Runs before the first statement of every new pooled connection (mysql2 queues commands in order).
+    pool.on("connection", (connection) => {
+      connection.query(`SET SESSION sql_mode = '${SQL_MODE}', time_zone = '+00:00'`, () => {});
+      if (timeoutSql) connection.query(timeoutSql, () => {});
+    });
+    const driver = new MysqlDriver(pool, {
+      query: (error) => this.scrub(error),
+      connect: (error) => this.connectionError(error),
+      isConnectionFailure: isMysqlConnectionFailure,
+    });
+    try {
+      // Fail fast with a ConnectionError, and learn the flavour: the statement timeout differs.
+      const connection = await driver.acquire();
+      try {
+        const [row] = await connection.prepare("SELECT VERSION() AS version").all([]);
+        if (url.statementTimeout > 0) {
+          const mariadb = /mariadb/i.test(String(row?.version));
+          timeoutSql = mariadb
+            ? `SET SESSION max_statement_time = ${url.statementTimeout / 1000}`
+            : `SET SESSION max_execution_time = ${url.statementTimeout}`;
+          await connection.exec(timeoutSql);
+        }
+      } finally {
+        connection.release();
+      }
+    } catch (error) {
+      await driver.close();
+      throw error;
+    }
+    return driver;
+  }
+
+  /** A `ConnectionError` naming host:port/database, never the password; the cause is scrubbed too. */
+  connectionError(error: unknown): ConnectionError {
+    if (error instanceof ConnectionError) return error;
+    const fields = (error ?? {}) as { code?: unknown; errno?: unknown };
+    const code = typeof fields.code === "string" ? fields.code : undefined;
+    const detail = code ? ` (${code}${typeof fields.errno === "number" ? ` ${fields.errno}` : ""})` : "";
+    return new ConnectionError(
+      `cannot use MySQL/MariaDB at ${describeServer(this.url)}${detail}: check that the server is running, ` +
+        "the URL's host, port, database and credentials, and the connectTimeout option",
+      { cause: this.scrub(error) },
+    );
+  }
+
+  quote(identifier: string): string {
+    return `\`${identifier.replaceAll("`", "``")}\``;
+  }
+
+  param(_index: number): string {
+    return "?";
+  }
+
+  columnType(column: ColumnSpec): string {
+    switch (column.kind) {
+      case "integer":
+      case "bigint":
+        return "BIGINT";
+      case "float":
+        return "DOUBLE";
+      case "boolean":
+        return "TINYINT(1)";
+      case "date":
+        return "DATETIME(3)";
+      case "uuid":
+        return "CHAR(36)";
+      case "json":
+        return "JSON";
+      case "enum":
+        return "VARCHAR(255)";
+      default:
+        return column.primaryKey || column.unique || column.indexed ? "VARCHAR(255)" : "LONGTEXT";
+    }
+  }
+
+  createTable(table: TableSpec): string[] {
+    const unique = new Set(table.uniqueFields);
+    const defs = table.columns.map((column) => {
+      const spec = unique.has(column.name) ? { ...column, unique: true } : column;
+      const nullability = column.nullable && !column.primaryKey ? " NULL" : " NOT NULL";
+      const identity = column.autoincrement ? " AUTO_INCREMENT" : "";
+      return `${this.quote(column.name)} ${this.columnType(spec)}${nullability}${identity}${this.#check(column)}`;
+    });
+    const keys = table.columns.filter((c) => c.primaryKey).map((c) => this.quote(c.name));
+    if (keys.length > 0) defs.push(`PRIMARY KEY (${keys.join(", ")})`);
+    for (const column of uniqueColumns(table)) {
+      defs.push(`UNIQUE KEY ${this.quote(this.#keyName(column))} (${this.quote(column)})`);
+    }
+    return [
+      `CREATE TABLE IF NOT EXISTS ${this.quote(table.name)} (\n  ${defs.join(",\n  ")}\n) ` +
+        "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ];
+  }
+
+  dropTable(table: string): string {
+    return `DROP TABLE IF EXISTS ${this.quote(table)}`;
+  }
+
+  truncate(table: string): string {
+    // Not TRUNCATE: it resets AUTO_INCREMENT (ids would be reused) and commits an open transaction.
+    return `DELETE FROM ${this.quote(table)}`;
+  }
+
+  addColumn(table: string, column: ColumnSpec): string {
+    let sql = `ALTER TABLE ${this.quote(table)} ADD COLUMN ${this.quote(column.name)} ${this.columnType(column)}`;
+    // Parenthesized: MySQL 8 accepts DEFAULT on TEXT/JSON columns only as an expression.
+    sql += column.nullable
+      ? " NULL"
+      : ` NOT NULL DEFAULT (${defaultLiteral(this.encode(column.kind, requireDefault(column)))})`;
+    sql += this.#check(column);
+    if (column.unique)
+      sql += `, ADD UNIQUE KEY ${this.quote(this.#keyName(column.name))} (${this.quote(column.name)})`;
+    return sql;
+  }
+
+  upsert(
+    table: string,
+    columns: readonly string[],
+    conflict: readonly string[],
+    update: readonly string[],
+    _returning: readonly string[],
+    generatedKey?: string,
+  ): string {
+    const q = (c: string) => this.quote(c);
+    const sets: string[] = [];
+    // Makes insertId report the key of an updated row too (else MySQL reports a stale id).
+    if (generatedKey) sets.push(`${q(generatedKey)} = LAST_INSERT_ID(${q(generatedKey)})`);
+    for (const c of update) if (c !== generatedKey) sets.push(`${q(c)} = VALUES(${q(c)})`);
+    if (sets.length === 0) sets.push(`${q(conflict[0])} = ${q(conflict[0])}`);
+    const values = columns.map(() => "?").join(", ");
+    return (
+      `INSERT INTO ${q(table)} (${columns.map(q).join(", ")}) VALUES (${values}) ` +
+      `ON DUPLICATE KEY UPDATE ${sets.join(", ")}`
+    );
+  }
+
+  limitOffset(limit: number | null, offset: number | null, _nextParam: number) {
+    if (limit === null && offset === null) return { sql: "", params: [] };
+    if (offset === null) return { sql: " LIMIT ?", params: [limit] };
+    if (limit === null) return { sql: ` LIMIT ${NO_LIMIT} OFFSET ?`, params: [offset] };
+    return { sql: " LIMIT ? OFFSET ?", params: [limit, offset] };
+  }
+
+  orderBy(column: string, direction: "ASC" | "DESC", _nullable: boolean): string {
+    // MySQL already sorts NULL as the smallest value, as SQLite does.
+    return `${column} ${direction}`;
+  }
+
+  ilike(column: string, param: string): string {
+    return `LOWER(${column}) LIKE LOWER(${param}) ESCAPE '\\\\'`;
+  }
+
+  like(column: string, param: string): string {
+    return `${column} LIKE ${param} ESCAPE '\\\\'`;
+  }
+
+  savepoint(name: string): string {
+    return `SAVEPOINT ${this.quote(name)}`;
+  }
+
+  releaseSavepoint(name: string): string {
+    return `RELEASE SAVEPOINT ${this.quote(name)}`;
+  }
+
+  rollbackToSavepoint(name: string): string {
+    return `ROLLBACK TO SAVEPOINT ${this.quote(name)}`;
+  }
+
+  begin(): string {
+    return "START TRANSACTION";
+  }
+
+  encode(kind: ColumnKind, value: unknown): unknown {
+    if (value === null || value === undefined) return null;
+    switch (kind) {
+      case "boolean":
+        return value ? 1 : 0;
+      case "date":
+        return value instanceof Date ? value.toISOString().slice(0, 23).replace("T", " ") : value;
+      case "bigint":
+        return typeof value === "bigint" ? value.toString() : value;
+      case "json":
+        return JSON.stringify(value);
+      default:
+        return value;
+    }
+  }
+
+  decode(kind: ColumnKind, value: unknown): unknown {
+    if (value === null || value === undefined) return null;
+    switch (kind) {
+      case "integer":
+      case "float":
+        return typeof value === "number" ? value : Number(value);
+      case "boolean":
+        return typeof value === "boolean" ? value : Number(value) !== 0;
+      case "bigint":
+        return typeof value === "bigint" ? value : BigInt(value as string | number);
+      case "date":
+        // dateStrings: "YYYY-MM-DD HH:MM:SS.mmm", stored in UTC.
+        return value instanceof Date ? value : new Date(`${String(value).replace(" ", "T")}Z`);
+      case "json":
+        // jsonStrings: MySQL's JSON and MariaDB's JSON (LONGTEXT) both arrive as text.
+        return typeof value === "string" ? JSON.parse(value) : value;
+      default:
+        return value;
+    }
+  }
+
+  async tableExists(session: Session, table: string): Promise<boolean> {
+    const sql =
+      "SELECT 1 AS found FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?";
+    return (await session.prepare(sql).all([table])).length > 0;
+  }
+
+  async columnNames(session: Session, table: string): Promise<string[]> {
+    const sql =
+      "SELECT column_name AS column_name FROM information_schema.columns " +
+      "WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position";
+    return (await session.prepare(sql).all([table])).map((row) => String(row.column_name));
+  }
+
+  classifyError(error: unknown): DriverErrorKind {
+    return classifyMysqlError(error, this.#keys);
+  }
+
+  scrub(error: unknown): unknown {
+    return scrubSecret(error, this.url.password);
+  }
+
+  /** Enum values as a column CHECK (after NULL / NOT NULL, where MySQL's grammar wants it). */
+  #check(column: ColumnSpec): string {
+    if (column.kind !== "enum" || !column.enumValues?.length) return "";
+    return ` CHECK (${this.quote(column.name)} IN (${column.enumValues.map(literal).join(", ")}))`;
+  }
+
+  /** `<column>_key`: MySQL index names are per table, and errno 1062 reports only this name. */
+  #keyName(column: string): string {
+    let name = `${column}_key`;
+    if (name.length > MAX_IDENTIFIER_LENGTH) {
+      name = `${column.slice(0, 40)}_${createHash("sha1").update(column).digest("hex").slice(0, 10)}_key`;
+    }
+    this.#keys.set(name, { columns: [column] });
+    return name;
+  }
+}
+
+/** Rows that already exist need a value: a NOT NULL column is added only with its schema's default (as on SQLite). */
+function requireDefault(column: ColumnSpec): unknown {
+  if (column.defaultValue === undefined || column.defaultValue === null) {
+    throw new ConfigurationError(
+      `cannot add the NOT NULL column "${column.name}" without a default: ` +
+        "make it nullable or give its schema a .default(...)",
+    );
+  }
+  return column.defaultValue;
+}
+
+function defaultLiteral(value: unknown): string {
+  return typeof value === "number" || typeof value === "bigint" ? String(value) : literal(String(value));
+}
+
+function literal(value: string): string {
+  return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+}
+
+function uniqueColumns(table: TableSpec): string[] {
+  const names = new Set(table.uniqueFields);
+  for (const column of table.columns) if (column.unique && !column.primaryKey) names.add(column.name);
+  return [...names].filter((name) => name !== table.keyField);
+}

@@ -1,0 +1,239 @@
+import { ConfigurationError, ConnectionError } from "../../errors.js";
+import type { ColumnKind, ColumnSpec, Dialect, Driver, DriverErrorKind, Session, TableSpec } from "../dialect.js";
+import { type SqliteDatabase, SqliteDriver } from "./sqlite-driver.js";
+import { classifySqliteError } from "./sqlite-errors.js";
+
+/** A parsed SQLite URL: an absolute file path, or the process-wide in-memory database. */
+export interface SqliteTarget {
+  /** Absolute file path, or `":memory:"`. */
+  readonly filename: string;
+  readonly memory: boolean;
+}
+
+/**
+ * SQLite through better-sqlite3. Types: integers and `bigint` are `INTEGER` (bigints read back with
+ * `safeIntegers`), floats `REAL`, booleans `INTEGER` 0/1 (read back as booleans), dates ISO-8601 `TEXT`,
+ * JSON `TEXT`, enums `TEXT CHECK (...)`. Files use WAL and `foreign_keys=ON`.
+ *
+ * @example
+ * ```ts
+ * const dialect = new SqliteDialect({ filename: "/srv/app.db", memory: false });
+ * const driver = await dialect.createDriver();
+ * ```
+ */
+export class SqliteDialect implements Dialect {
+  readonly name = "sqlite" as const;
+  readonly maxParameters = 32_766;
+  readonly supportsReturning = true;
+  readonly target: SqliteTarget;
+
+  constructor(target: SqliteTarget) {
+    this.target = target;
+  }
+
+  async createDriver(): Promise<Driver> {
+    const { default: Database } = await import("better-sqlite3");
+    let db: SqliteDatabase & { pragma(text: string): unknown; function: unknown };
+    try {
+      db = new Database(this.target.filename) as unknown as typeof db;
+    } catch (error) {
+      throw new ConnectionError(
+        `cannot open SQLite database ${this.target.filename}: check that its directory exists and is writable`,
+        { cause: error },
+      );
+    }
+    if (!this.target.memory) {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("busy_timeout = 5000");
+    }
+    db.pragma("foreign_keys = ON");
+    (db as unknown as { function(name: string, opts: object, fn: (...args: unknown[]) => unknown): void }).function(
+      "registers_like",
+      { deterministic: true },
+      likeCaseSensitive,
+    );
+    return new SqliteDriver(db);
+  }
+
+  quote(identifier: string): string {
+    return `"${identifier.replaceAll('"', '""')}"`;
+  }
+
+  param(_index: number): string {
+    return "?";
+  }
+
+  columnType(column: ColumnSpec): string {
+    switch (column.kind) {
+      case "integer":
+      case "bigint":
+      case "boolean":
+        return "INTEGER";
+      case "float":
+        return "REAL";
+      case "enum": {
+        const values = (column.enumValues ?? []).map(literal).join(", ");
+        return values ? `TEXT CHECK (${this.quote(column.name)} IN (${values}))` : "TEXT";
+      }
+      default:
+        return "TEXT";
+    }
+  }
+
+  createTable(table: TableSpec): string[] {
+    const defs = table.columns.map((column) => {
+      let def = `${this.quote(column.name)} ${this.columnType(column)}`;
+      if (column.primaryKey) def += column.autoincrement ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY NOT NULL";
+      else if (!column.nullable) def += " NOT NULL";
+      return def;
+    });
+    for (const field of table.uniqueFields) {
+      if (field === table.keyField) continue;
+      defs.push(`CONSTRAINT ${this.quote(`${table.name}_${field}_key`)} UNIQUE (${this.quote(field)})`);
+    }
+    return [`CREATE TABLE IF NOT EXISTS ${this.quote(table.name)} (\n  ${defs.join(",\n  ")}\n)`];
+  }
+
+  dropTable(table: string): string {
+    return `DROP TABLE IF EXISTS ${this.quote(table)}`;
+  }
+
+  truncate(table: string): string {
+    // DELETE keeps sqlite_sequence: AUTOINCREMENT ids are never reused.
+    return `DELETE FROM ${this.quote(table)}`;
+  }
+
+  addColumn(table: string, column: ColumnSpec): string {
+    let sql = `ALTER TABLE ${this.quote(table)} ADD COLUMN ${this.quote(column.name)} ${this.columnType(column)}`;
+    if (!column.nullable) {
+      if (column.defaultValue === undefined || column.defaultValue === null) {
+        throw new ConfigurationError(
+          `SQLite cannot add the NOT NULL column "${column.name}" without a default: ` +
+            "make it nullable or give its schema a .default(...)",
+        );
+      }
+      sql += ` NOT NULL DEFAULT ${literal(this.encode(column.kind, column.defaultValue))}`;
+    }
+    if (column.unique) sql += " UNIQUE";
+    return sql;
+  }
+
+  upsert(
+    table: string,
+    columns: readonly string[],
+    conflict: readonly string[],
+    update: readonly string[],
+    returning: readonly string[],
+  ): string {
+    const q = (c: string) => this.quote(c);
+    const sets = (update.length > 0 ? update : conflict.slice(0, 1)).map((c) => `${q(c)} = excluded.${q(c)}`);
+    const tail = returning.length > 0 ? ` RETURNING ${returning.map(q).join(", ")}` : "";
+    return (
+      `INSERT INTO ${q(table)} (${columns.map(q).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ` +
+      `ON CONFLICT (${conflict.map(q).join(", ")}) DO UPDATE SET ${sets.join(", ")}${tail}`
+    );
+  }
+
+  limitOffset(limit: number | null, offset: number | null, _nextParam: number) {
+    if (limit === null && offset === null) return { sql: "", params: [] };
+    if (offset === null) return { sql: " LIMIT ?", params: [limit] };
+    return { sql: " LIMIT ? OFFSET ?", params: [limit ?? -1, offset] };
+  }
+
+  ilike(column: string, param: string): string {
+    return `${column} LIKE ${param} ESCAPE '\\'`;
+  }
+
+  like(column: string, param: string): string {
+    return `registers_like(${param}, ${column}) = 1`;
+  }
+
+  savepoint(name: string): string {
+    return `SAVEPOINT ${this.quote(name)}`;
+  }
+
+  releaseSavepoint(name: string): string {
+    return `RELEASE SAVEPOINT ${this.quote(name)}`;
+  }
+
+  rollbackToSavepoint(name: string): string {
+    return `ROLLBACK TO SAVEPOINT ${this.quote(name)}`;
+  }
+
+  begin(): string {
+    return "BEGIN IMMEDIATE";
+  }
+
+  encode(kind: ColumnKind, value: unknown): unknown {
+    if (value === null || value === undefined) return null;
+    switch (kind) {
+      case "boolean":
+        return value === true ? 1 : value === false ? 0 : value;
+      case "date":
+        return value instanceof Date ? value.toISOString() : value;
+      case "json":
+        return JSON.stringify(value);
+      default:
+        return value;
+    }
+  }
+
+  decode(kind: ColumnKind, value: unknown): unknown {
+    if (value === null || value === undefined) return null;
+    switch (kind) {
+      case "integer":
+      case "float":
+        return typeof value === "bigint" ? Number(value) : value;
+      case "boolean":
+        return value === 1 || value === 1n ? true : value === 0 || value === 0n ? false : value;
+      case "bigint":
+        return typeof value === "number" ? BigInt(value) : value;
+      case "date":
+        return typeof value === "string" ? new Date(value) : value;
+      case "json":
+        return typeof value === "string" ? JSON.parse(value) : value;
+      default:
+        return value;
+    }
+  }
+
+  async tableExists(session: Session, table: string): Promise<boolean> {
+    const sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?";
+    return (await session.prepare(sql).all([table])).length > 0;
+  }
+
+  async columnNames(session: Session, table: string): Promise<string[]> {
+    const rows = await session.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid").all([table]);
+    return rows.map((row) => String(row.name));
+  }
+
+  classifyError(error: unknown): DriverErrorKind {
+    return classifySqliteError(error);
+  }
+}
+
+function literal(value: unknown): string {
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "boolean") return value ? "1" : "0";
+  return `'${String(value).replaceAll("'", "''")}'`;
+}
+
+/** Case-sensitive LIKE with `\` escapes (SQLite's own LIKE ignores ASCII case). */
+function likeCaseSensitive(pattern: unknown, value: unknown): number | null {
+  if (pattern === null || value === null) return null;
+  let source = "^";
+  const text = String(pattern);
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "\\" && i + 1 < text.length) source += escapeRegExp(text[++i]);
+    else if (ch === "%") source += "[\\s\\S]*";
+    else if (ch === "_") source += "[\\s\\S]";
+    else source += escapeRegExp(ch);
+  }
+  return new RegExp(`${source}$`, "u").test(String(value)) ? 1 : 0;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}

@@ -1,0 +1,187 @@
+import { RegistryError } from "../../errors.js";
+import type { Connection, Driver, Row, RunResult, Statement, StatementHints } from "../dialect.js";
+
+/** The part of a better-sqlite3 prepared statement this driver calls. */
+export interface SqliteStatement {
+  all(params: readonly unknown[]): unknown[];
+  run(params: readonly unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  safeIntegers(toggle?: boolean): this;
+}
+
+/** The part of a better-sqlite3 `Database` this driver calls (so the binding stays swappable). */
+export interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): unknown;
+  close(): unknown;
+  readonly open: boolean;
+}
+
+type Waiter = () => void;
+
+/**
+ * SQLite's single connection, serialized. While a transaction holds the connection (`acquire()`),
+ * statements run through the driver itself (autocommit, from outside the transaction) wait in FIFO
+ * order until it is released, so they never run inside the open transaction nor see its rows.
+ * When nobody holds it, statements run synchronously and return plain values (the fast path).
+ *
+ * @example
+ * ```ts
+ * const driver = new SqliteDriver(new Database(":memory:"));
+ * driver.prepare("SELECT 1 AS one").all([]); // [{ one: 1 }] (synchronously)
+ * ```
+ */
+export class SqliteDriver implements Driver {
+  readonly db: SqliteDatabase;
+  /** The connection handed out by `acquire()`, or `null` when free. */
+  holder: SqliteConnection | null = null;
+  readonly #waiters: Waiter[] = [];
+  readonly #statements = new Map<string, SqliteDriverStatement>();
+  readonly #native = new Map<string, SqliteStatement>();
+
+  constructor(db: SqliteDatabase) {
+    this.db = db;
+  }
+
+  /** The native prepared statement for this SQL text and hints, prepared once. */
+  native(sql: string, hints?: StatementHints): SqliteStatement {
+    const key = hints?.bigints ? `B${sql}` : sql;
+    let statement = this.#native.get(key);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      if (hints?.bigints) statement.safeIntegers(true);
+      this.#native.set(key, statement);
+    }
+    return statement;
+  }
+
+  prepare(sql: string, hints?: StatementHints): Statement {
+    const key = hints?.bigints ? `B${sql}` : sql;
+    let statement = this.#statements.get(key);
+    if (statement === undefined) {
+      statement = new SqliteDriverStatement(this, this.native(sql, hints));
+      this.#statements.set(key, statement);
+    }
+    return statement;
+  }
+
+  exec(sql: string): Promise<void> {
+    if (this.holder === null) {
+      this.db.exec(sql);
+      return Promise.resolve();
+    }
+    return this.turn(() => {
+      this.db.exec(sql);
+    });
+  }
+
+  /** Runs `work` once the connection is free (FIFO), for a statement issued outside the holder. */
+  turn<R>(work: () => R): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.#waiters.push(() => {
+        try {
+          resolve(work());
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  acquire(): Promise<Connection> {
+    if (!this.db.open) return Promise.reject(new RegistryError("the SQLite database is closed"));
+    if (this.holder === null && this.#waiters.length === 0) {
+      this.holder = new SqliteConnection(this);
+      return Promise.resolve(this.holder);
+    }
+    return new Promise<Connection>((resolve) => {
+      this.#waiters.push(() => {
+        this.holder = new SqliteConnection(this);
+        resolve(this.holder);
+      });
+    });
+  }
+
+  /** Called by the holding connection: wakes waiters in order until one takes the connection. */
+  releaseHold(): void {
+    this.holder = null;
+    while (this.holder === null) {
+      const next = this.#waiters.shift();
+      if (next === undefined) return;
+      next();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#statements.clear();
+    this.#native.clear();
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** A statement issued outside any transaction: synchronous unless a transaction holds the connection. */
+class SqliteDriverStatement implements Statement {
+  readonly #driver: SqliteDriver;
+  readonly #statement: SqliteStatement;
+
+  constructor(driver: SqliteDriver, statement: SqliteStatement) {
+    this.#driver = driver;
+    this.#statement = statement;
+  }
+
+  all(params: readonly unknown[]): Row[] | Promise<Row[]> {
+    if (this.#driver.holder === null) return this.#statement.all(params) as Row[];
+    return this.#driver.turn(() => this.#statement.all(params) as Row[]);
+  }
+
+  run(params: readonly unknown[]): RunResult | Promise<RunResult> {
+    if (this.#driver.holder === null) return toRunResult(this.#statement.run(params));
+    return this.#driver.turn(() => toRunResult(this.#statement.run(params)));
+  }
+}
+
+function toRunResult(result: { changes: number; lastInsertRowid: number | bigint }): RunResult {
+  return { changes: result.changes, lastInsertId: result.lastInsertRowid };
+}
+
+/** The connection while one transaction holds it: statements run directly, synchronously. */
+export class SqliteConnection implements Connection {
+  readonly #driver: SqliteDriver;
+  #released = false;
+
+  constructor(driver: SqliteDriver) {
+    this.#driver = driver;
+  }
+
+  #check(): void {
+    if (this.#released) {
+      throw new RegistryError(
+        "this transaction has already finished: await every statement inside the transaction() callback",
+      );
+    }
+  }
+
+  prepare(sql: string, hints?: StatementHints): Statement {
+    const statement = this.#driver.native(sql, hints);
+    return {
+      all: (params) => {
+        this.#check();
+        return statement.all(params) as Row[];
+      },
+      run: (params) => {
+        this.#check();
+        return toRunResult(statement.run(params));
+      },
+    };
+  }
+
+  async exec(sql: string): Promise<void> {
+    this.#check();
+    this.#driver.db.exec(sql);
+  }
+
+  release(_broken?: boolean): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#driver.releaseHold();
+  }
+}

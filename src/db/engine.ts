@@ -1,0 +1,147 @@
+import type { Dialect, Driver } from "./dialect/dialect.js";
+import { createSqliteDialect, parseSqliteUrl } from "./dialect/sqlite/index.js";
+import { ConfigurationError } from "./errors.js";
+
+const SERVER_SCHEMES: Record<string, { folder: string; factory: string; driver: string }> = {
+  postgres: { folder: "postgres", factory: "createPostgresDialect", driver: "pg" },
+  postgresql: { folder: "postgres", factory: "createPostgresDialect", driver: "pg" },
+  mysql: { folder: "mysql", factory: "createMysqlDialect", driver: "mysql2" },
+  mariadb: { folder: "mysql", factory: "createMysqlDialect", driver: "mysql2" },
+};
+
+/**
+ * One database, shared by every model registered on the same URL: its dialect and its driver (the
+ * SQLite connection or a server pool). Opened on first use, reopened after `close()`.
+ *
+ * @example
+ * ```ts
+ * const engine = engineFor("app.db");
+ * const driver = await engine.open();
+ * ```
+ */
+export class Engine {
+  /** Normalized identity: the absolute SQLite path, `sqlite::memory:`, or the server URL. */
+  readonly key: string;
+  readonly url: string;
+  /** Set once resolved (synchronously for SQLite, after a dynamic import for servers). */
+  dialect: Dialect | null;
+  /** Set while open: the fast path reads it without awaiting. */
+  driver: Driver | null = null;
+  /** Bumped on every open, so managers know to re-run their one-time setup (e.g. `autoCreate`). */
+  generation = 0;
+  #opening: Promise<Driver> | null = null;
+  readonly #scheme: string | null;
+
+  constructor(url: string, key: string, dialect: Dialect | null, scheme: string | null) {
+    this.url = url;
+    this.key = key;
+    this.dialect = dialect;
+    this.#scheme = scheme;
+  }
+
+  /** Opens the driver once; concurrent callers share the same promise. */
+  open(): Promise<Driver> {
+    if (this.driver !== null) return Promise.resolve(this.driver);
+    if (this.#opening === null) {
+      this.#opening = this.#open().then(
+        (driver) => {
+          this.driver = driver;
+          this.generation++;
+          this.#opening = null;
+          return driver;
+        },
+        (error) => {
+          this.#opening = null;
+          throw error;
+        },
+      );
+    }
+    return this.#opening;
+  }
+
+  /** The dialect, loading a server dialect's module on first use. */
+  async resolveDialect(): Promise<Dialect> {
+    if (this.dialect === null) this.dialect = await loadServerDialect(this.url, this.#scheme ?? "");
+    return this.dialect;
+  }
+
+  async #open(): Promise<Driver> {
+    const dialect = await this.resolveDialect();
+    return dialect.createDriver();
+  }
+
+  /** Closes the driver (idempotent). The engine reopens on next use. */
+  async close(): Promise<void> {
+    const opening = this.#opening;
+    if (opening !== null) await opening.catch(() => undefined);
+    const driver = this.driver;
+    this.driver = null;
+    if (driver !== null) await driver.close();
+  }
+}
+
+const engines = new Map<string, Engine>();
+
+/**
+ * The engine for a URL, created on first request: one per database, so every model on the same URL
+ * (including `":memory:"`) shares one connection or pool. Throws `ConfigurationError` on a bad URL.
+ *
+ * @example
+ * ```ts
+ * engineFor("app.db") === engineFor("sqlite:///app.db"); // true
+ * ```
+ */
+export function engineFor(url: string): Engine {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase() ?? null;
+  if (scheme !== null && scheme in SERVER_SCHEMES) {
+    let engine = engines.get(url);
+    if (engine === undefined) {
+      engine = new Engine(url, url, null, scheme);
+      engines.set(url, engine);
+    }
+    return engine;
+  }
+  const target = parseSqliteUrl(url);
+  const key = target.memory ? "sqlite::memory:" : `sqlite:${target.filename}`;
+  let engine = engines.get(key);
+  if (engine === undefined) {
+    engine = new Engine(url, key, createSqliteDialect(url), null);
+    engines.set(key, engine);
+  }
+  return engine;
+}
+
+/**
+ * Closes every engine (SQLite connections and server pools). Models reopen lazily if used again;
+ * an in-memory database starts empty then.
+ *
+ * @example
+ * ```ts
+ * process.on("SIGTERM", () => void disposeAll());
+ * ```
+ */
+export async function disposeAll(): Promise<void> {
+  await Promise.all([...engines.values()].map((engine) => engine.close()));
+}
+
+async function loadServerDialect(url: string, scheme: string): Promise<Dialect> {
+  const entry = SERVER_SCHEMES[scheme];
+  let module: Record<string, unknown>;
+  try {
+    // Literal specifiers: esbuild splits each server dialect into its own chunk, loaded only here,
+    // so SQLite users never load PostgreSQL or MySQL code.
+    module =
+      entry.folder === "postgres"
+        ? ((await import("./dialect/postgres/index.js")) as Record<string, unknown>)
+        : ((await import("./dialect/mysql/index.js")) as Record<string, unknown>);
+  } catch (error) {
+    throw new ConfigurationError(`${scheme}:// URLs are not available in this build of registers`, {
+      cause: error,
+    });
+  }
+  const factory = module[entry.factory];
+  if (typeof factory !== "function") {
+    throw new ConfigurationError(`${scheme}:// URLs are not available in this build of registers`);
+  }
+  return (factory as (url: string) => Dialect)(url);
+}

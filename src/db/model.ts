@@ -1,0 +1,253 @@
+import { z } from "zod";
+import { ModelRegistrationError, ValidationError } from "./errors.js";
+import type { ModelManager } from "./manager.js";
+import { isZodObject } from "./zod-to-columns.js";
+
+/** The fields of a model: a Zod shape. */
+export type ModelShape = Record<string, z.ZodType>;
+/** What a model instance holds: the schema's output type. */
+export type ModelData<S extends ModelShape> = z.output<z.ZodObject<S>>;
+/** What `new Model(data)` and `create(data)` accept: the schema's input type (defaults optional). */
+export type ModelInput<S extends ModelShape> = z.input<z.ZodObject<S>>;
+/** An instance of `Model(shape)`: the fields plus `save()`, `delete()`, `refresh()`, `toJSON()`. */
+export type ModelInstance<S extends ModelShape> = ModelData<S> & ModelBase;
+
+/**
+ * The class `Model(shape)` returns: construct it with the schema's input, read its `schema`, and
+ * (once registered with `databaseRegistry`) use `objects` and the schema helpers.
+ */
+export interface ModelClass<S extends ModelShape> {
+  new (data: ModelInput<S>): ModelInstance<S>;
+  readonly prototype: ModelInstance<S>;
+  /** The model's Zod object. */
+  readonly schema: z.ZodObject<S>;
+  /** The manager (`databaseRegistry` installs it; the attribute name follows `managerAttr`). */
+  readonly objects: ModelManager<ModelInstance<S>, ModelInput<S>, ModelData<S>>;
+  /** Creates the table if missing (idempotent). */
+  createSchema(): Promise<void>;
+  /** Drops the table if it exists. */
+  dropSchema(): Promise<void>;
+  /** Whether the table exists. */
+  schemaExists(): Promise<boolean>;
+  /** Deletes every row, keeping the table. */
+  truncate(): Promise<void>;
+}
+
+/** Internal: the manager of a registered class, stored on the class under this symbol. */
+export const MANAGER: unique symbol = Symbol("registers.manager");
+
+const NOT_PERSISTED: unique symbol = Symbol("registers.notPersisted");
+let hydrating = false;
+let persistedOf!: (instance: ModelBase) => unknown;
+let markPersisted!: (instance: ModelBase, key: unknown) => void;
+
+/**
+ * Base of every `Model(...)` class. Holds the key the row was loaded or saved with (in a private
+ * field, so it is not a property), which `save()` uses to refuse a changed key.
+ *
+ * @example
+ * ```ts
+ * User.prototype instanceof ModelBase; // true for any Model(...) class
+ * ```
+ */
+export class ModelBase {
+  #persisted: unknown = NOT_PERSISTED;
+
+  static {
+    persistedOf = (instance) => instance.#persisted;
+    markPersisted = (instance, key) => {
+      instance.#persisted = key;
+    };
+  }
+
+  /** Validates `data` with the model's schema (`ValidationError`) and copies the fields onto `this`. */
+  constructor(data?: Record<string, unknown>) {
+    if (hydrating) {
+      hydrating = false;
+      return;
+    }
+    const schema = (new.target as unknown as { schema?: z.ZodObject }).schema;
+    if (schema === undefined) throw new ModelRegistrationError("extend Model(shape), not ModelBase");
+    Object.assign(this, validateData(schema, data ?? {}, new.target.name));
+  }
+
+  /** Upserts this instance by key and reflects generated values (the key) back onto it. */
+  save(): Promise<this> {
+    return managerOf(this).save(this) as Promise<this>;
+  }
+
+  /** Deletes this instance's row; `true` if a row was deleted. */
+  delete(): Promise<boolean> {
+    return managerOf(this).deleteInstance(this);
+  }
+
+  /** Reloads this instance's fields from the database (`RecordNotFoundError` if the row is gone). */
+  async refresh(): Promise<this> {
+    const fresh = await managerOf(this).refresh(this);
+    const fields = (this.constructor as unknown as { schema: z.ZodObject }).schema.shape;
+    for (const name in fields) (this as unknown as Record<string, unknown>)[name] = (fresh as unknown as Record<string, unknown>)[name];
+    return this;
+  }
+
+  /** The fields only (no relations, no methods). */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const fields = (this.constructor as unknown as { schema: z.ZodObject }).schema.shape;
+    for (const name in fields) out[name] = (this as unknown as Record<string, unknown>)[name];
+    return out;
+  }
+
+  /** Forwards to the manager: creates the table if missing. */
+  static createSchema(): Promise<void> {
+    return managerOfClass(this).createSchema();
+  }
+
+  /** Forwards to the manager: drops the table. */
+  static dropSchema(): Promise<void> {
+    return managerOfClass(this).dropSchema();
+  }
+
+  /** Forwards to the manager: whether the table exists. */
+  static schemaExists(): Promise<boolean> {
+    return managerOfClass(this).schemaExists();
+  }
+
+  /** Forwards to the manager: deletes every row. */
+  static truncate(): Promise<void> {
+    return managerOfClass(this).truncate();
+  }
+
+  /** Present once the class is registered (`databaseRegistry`); throws before. */
+  static get objects(): unknown {
+    return managerOfClass(this);
+  }
+}
+
+/** Static names `ModelBase` itself defines; a `managerAttr` may not reuse them. */
+export const RESERVED_STATICS: ReadonlySet<string> = new Set([
+  "schema",
+  "createSchema",
+  "dropSchema",
+  "schemaExists",
+  "truncate",
+  "prototype",
+  "length",
+  "name",
+  "caller",
+  "arguments",
+]);
+/** Instance members `ModelBase` defines; a field may not reuse them. */
+export const RESERVED_MEMBERS: ReadonlySet<string> = new Set(["save", "delete", "refresh", "toJSON", "constructor"]);
+
+/**
+ * Returns a base class for a model with these fields (a shape or a `z.object`). Instances carry the
+ * fields as own enumerable properties; `new User(data)` validates `data` (`ValidationError`).
+ *
+ * @example
+ * ```ts
+ * class User extends Model({ id: z.int().nullable().default(null), name: z.string() }) {}
+ * const draft = new User({ name: "Alice" }); // { id: null, name: "Alice" }
+ * ```
+ */
+export function Model<S extends ModelShape>(shape: S | z.ZodObject<S>): ModelClass<S> {
+  const schema = (isZodObject(shape) ? shape : z.object(shape as S)) as z.ZodObject<S>;
+  if (!isZodObject(schema)) throw new ModelRegistrationError("Model() takes a shape object or a z.object(...)");
+  class RegistersModel extends ModelBase {
+    static readonly schema = schema;
+  }
+  return RegistersModel as unknown as ModelClass<S>;
+}
+
+/**
+ * Validates write data against a schema: unknown keys and schema failures are a `ValidationError`
+ * carrying the Zod issues. Returns the parsed output (defaults applied).
+ *
+ * @example
+ * ```ts
+ * validateData(User.schema, { name: "Alice", email: "a@example.com" }, "User");
+ * ```
+ */
+export function validateData(schema: z.ZodObject, data: unknown, model: string): Record<string, unknown> {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ValidationError(`${model}: data must be an object of fields`, [
+      { path: [], message: "expected an object", code: "invalid_type" },
+    ]);
+  }
+  const shape = schema.shape;
+  for (const key in data) {
+    if (!Object.hasOwn(shape, key)) {
+      throw new ValidationError(`${model}: unknown field "${key}"; fields: ${Object.keys(shape).join(", ")}`, [
+        { path: [key], message: `unknown field "${key}"`, code: "unrecognized_keys" },
+      ]);
+    }
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) throw validationError(model, result.error);
+  return result.data as Record<string, unknown>;
+}
+
+/**
+ * A `ValidationError` for a failed Zod parse, with the issues trimmed to what users read.
+ *
+ * @example
+ * ```ts
+ * throw validationError("User", result.error);
+ * ```
+ */
+export function validationError(model: string, error: z.ZodError, what = "invalid data"): ValidationError {
+  const issues = error.issues.map((issue) => ({ path: issue.path, message: issue.message, code: issue.code }));
+  const detail = issues.map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`).join("; ");
+  return new ValidationError(`${model}: ${what}: ${detail}`, issues, { cause: error });
+}
+
+/**
+ * Builds an instance from already-validated data without re-validating (rows read back, created
+ * rows), recording `key` as its persisted key.
+ *
+ * @example
+ * ```ts
+ * const user = hydrate(User, parsedRow, parsedRow.id);
+ * ```
+ */
+export function hydrate<T>(model: new (data?: never) => T, data: Record<string, unknown>, key: unknown): T {
+  hydrating = true;
+  const instance = new model();
+  hydrating = false;
+  Object.assign(instance as object, data);
+  markPersisted(instance as ModelBase, key);
+  return instance;
+}
+
+/** The key an instance was loaded or saved with, or `undefined` if it was never persisted. */
+export function persistedKey(instance: ModelBase): unknown {
+  const key = persistedOf(instance);
+  return key === NOT_PERSISTED ? undefined : key;
+}
+
+/** Records the key an instance is persisted under (after save/upsert). */
+export function setPersistedKey(instance: ModelBase, key: unknown): void {
+  markPersisted(instance, key);
+}
+
+function managerOf(instance: ModelBase): ModelManager<ModelBase> {
+  return managerOfClass(instance.constructor);
+}
+
+/**
+ * The manager of a registered model class, or `ModelRegistrationError`.
+ *
+ * @example
+ * ```ts
+ * managerOfClass(User) === User.objects; // true
+ * ```
+ */
+export function managerOfClass(model: unknown): ModelManager<ModelBase> {
+  const manager = (model as { [MANAGER]?: ModelManager<ModelBase> } | null)?.[MANAGER];
+  if (manager === undefined) {
+    const name = (model as { name?: string } | null)?.name ?? "this class";
+    throw new ModelRegistrationError(
+      `${name} is not registered: decorate it with @databaseRegistry(url, options) or call databaseRegistry(url, options)(${name})`,
+    );
+  }
+  return manager;
+}
