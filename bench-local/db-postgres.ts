@@ -73,7 +73,8 @@ const cases: Record<keyof typeof OPS, { raw: () => Promise<unknown>; registers: 
   create: {
     raw: async () => {
       const n = ++seq;
-      return (await pool.query({ ...raw.create, values: [`raw ${n}`, `raw${n}@example.com`, n % GROUPS] })).rows[0];
+      return (await pool.query({ ...raw.create, values: [`raw ${n}`, `raw${n}@example.com`, n % GROUPS] }))
+        .rows[0];
     },
     registers: () => {
       const n = ++seq;
@@ -123,7 +124,9 @@ await disposeAll();
 const header = ["operation", "raw pg (us/op)", "registers (us/op)", "ratio"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-console.log(`PostgreSQL over ${new URL(url).host}, ${ROWS} rows, median of ${ROUNDS} rounds, sequential awaits`);
+console.log(
+  `PostgreSQL over ${new URL(url).host}, ${ROWS} rows, median of ${ROUNDS} rounds, sequential awaits`,
+);
 console.log(line(header));
 console.log(`| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`);
 for (const row of rows) console.log(line(row));

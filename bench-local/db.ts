@@ -11,8 +11,14 @@ import { databaseRegistry, disposeAll, Model } from "../src/db/index.js";
 
 const ROWS = 10_000;
 const GROUPS = ROWS / 100; // filter({ grp }) returns 100 rows
-const ROUNDS = 9;
-const OPS = { get: 20_000, filter: 1_000, create: 10_000, count: 20_000 } as const;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const OPS = {
+  get: 20_000 * SCALE,
+  filter: 1_000 * SCALE,
+  create: 10_000 * SCALE,
+  count: 20_000 * SCALE,
+} as const;
 type Op = keyof typeof OPS;
 
 const shape = { id: z.int().nullable().default(null), name: z.string(), email: z.string(), grp: z.int() };
@@ -37,7 +43,13 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function run(label: string, registersUrl: string, rawDb: Database.Database, table: string, seedRaw: boolean) {
+async function run(
+  label: string,
+  registersUrl: string,
+  rawDb: Database.Database,
+  table: string,
+  seedRaw: boolean,
+) {
   const User = databaseRegistry(registersUrl, { tableName: table })(class BenchUser extends Model(shape) {});
   await User.dropSchema();
   await User.createSchema();
@@ -47,8 +59,14 @@ async function run(label: string, registersUrl: string, rawDb: Database.Database
       await User.objects.create({ name: `user ${i}`, email: `user${i}@example.com`, grp: i % GROUPS });
     }
   });
-  if (seedRaw) rawDb.exec(`CREATE TABLE IF NOT EXISTS ${table} (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, email TEXT NOT NULL, grp INTEGER NOT NULL)`);
+  // filter/count by grp use an index on both sides (else both scan 10,000 rows and SQLite dominates).
+  await User.objects.engine.driver?.exec(`CREATE INDEX IF NOT EXISTS ${table}_grp ON ${table} (grp)`);
+  if (seedRaw)
+    rawDb.exec(
+      `CREATE TABLE IF NOT EXISTS ${table} (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, email TEXT NOT NULL, grp INTEGER NOT NULL)`,
+    );
   const raw = setupRaw(rawDb, table, seedRaw);
+  if (seedRaw) rawDb.exec(`CREATE INDEX IF NOT EXISTS ${table}_grp ON ${table} (grp)`);
 
   let seq = 0;
   let rnd = 12345;
@@ -60,7 +78,10 @@ async function run(label: string, registersUrl: string, rawDb: Database.Database
   const randomGroup = () => next() % GROUPS;
   const cases: Record<Op, { raw: () => unknown; registers: () => Promise<unknown> }> = {
     get: { raw: () => raw.get.get(randomId()), registers: () => User.objects.get(randomId()) },
-    filter: { raw: () => raw.filter.all(randomGroup()), registers: () => User.objects.filter({ grp: randomGroup() }) },
+    filter: {
+      raw: () => raw.filter.all(randomGroup()),
+      registers: () => User.objects.filter({ grp: randomGroup() }),
+    },
     create: {
       raw: () => {
         const n = ++seq;
@@ -71,31 +92,40 @@ async function run(label: string, registersUrl: string, rawDb: Database.Database
         return User.objects.create({ name: `reg ${n}`, email: `reg${n}@example.com`, grp: n % GROUPS });
       },
     },
-    count: { raw: () => raw.count.get(randomGroup()), registers: () => User.objects.count({ grp: randomGroup() }) },
+    count: {
+      raw: () => raw.count.get(randomGroup()),
+      registers: () => User.objects.count({ grp: randomGroup() }),
+    },
   };
 
-  const results: Array<{ op: Op; raw: number; registers: number }> = [];
+  // Many short rounds, raw and registers alternating, so both sides see the same machine load;
+  // the ratio is the median of per-round ratios.
+  const results: Array<{ op: Op; raw: number; registers: number; ratio: number }> = [];
   for (const op of Object.keys(OPS) as Op[]) {
-    const n = OPS[op];
+    const n = Math.max(1, Math.round(OPS[op] / 10));
     const { raw: rawFn, registers } = cases[op];
-    for (let i = 0; i < Math.min(n, 2000); i++) {
+    for (let i = 0; i < Math.min(OPS[op], 5000); i++) {
       rawFn();
       await registers();
     }
     const rawTimes: number[] = [];
     const regTimes: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    const ratios: number[] = [];
+    for (let round = 0; round < ROUNDS * 10; round++) {
       let t = performance.now();
       for (let i = 0; i < n; i++) rawFn();
-      rawTimes.push(((performance.now() - t) * 1000) / n);
+      const rawUs = ((performance.now() - t) * 1000) / n;
       t = performance.now();
       for (let i = 0; i < n; i++) await registers();
-      regTimes.push(((performance.now() - t) * 1000) / n);
+      const regUs = ((performance.now() - t) * 1000) / n;
+      rawTimes.push(rawUs);
+      regTimes.push(regUs);
+      ratios.push(regUs / rawUs);
     }
-    results.push({ op, raw: median(rawTimes), registers: median(regTimes) });
+    results.push({ op, raw: median(rawTimes), registers: median(regTimes), ratio: median(ratios) });
   }
 
-  console.log(`\n${label} (${ROWS.toLocaleString("en")} rows, median of ${ROUNDS} rounds)`);
+  console.log(`\n${label} (${ROWS.toLocaleString("en")} rows, medians of ${ROUNDS * 10} alternating rounds)`);
   console.log("| operation            | raw better-sqlite3 us/op | registers us/op | ratio |");
   console.log("| -------------------- | -----------------------: | --------------: | ----: |");
   const names: Record<Op, string> = {
@@ -106,7 +136,7 @@ async function run(label: string, registersUrl: string, rawDb: Database.Database
   };
   for (const r of results) {
     console.log(
-      `| ${names[r.op].padEnd(20)} | ${r.raw.toFixed(2).padStart(24)} | ${r.registers.toFixed(2).padStart(15)} | ${(r.registers / r.raw).toFixed(2).padStart(5)}x |`,
+      `| ${names[r.op].padEnd(20)} | ${r.raw.toFixed(2).padStart(24)} | ${r.registers.toFixed(2).padStart(15)} | ${r.ratio.toFixed(2).padStart(5)}x |`,
     );
   }
 }
@@ -119,7 +149,9 @@ const dir = mkdtempSync(join(tmpdir(), "registers-bench-"));
 const file = join(dir, "bench.db");
 try {
   // registers opens the file first (WAL); raw opens a second connection to the same file and table.
-  const User = databaseRegistry(file, { tableName: "bench_probe" })(class Probe extends Model({ id: z.int().nullable().default(null) }) {});
+  const User = databaseRegistry(file, { tableName: "bench_probe" })(
+    class Probe extends Model({ id: z.int().nullable().default(null) }) {},
+  );
   await User.createSchema();
   const fileRaw = new Database(file);
   fileRaw.pragma("journal_mode = WAL");

@@ -10,12 +10,14 @@ import { join } from "node:path";
 import pg from "pg";
 import { checkServer, HTTP_CONNECTIONS, type HttpResult, measureHttp } from "./harness/http.ts";
 import { writeMarkdown } from "./harness/markdown.ts";
+import { OP_ORDER, ROUNDS } from "./harness/ops.ts";
 import { BENCH_DIR, PG_URL, RAW_DIR, RESULTS_DIR, ROOT_DIR, WORK_DIR } from "./harness/paths.ts";
 import { type HttpEntry, type LibEntry, type RunResults, ratioSvg } from "./harness/report.ts";
 import { freshCopy, seedPostgres, seedSqlite } from "./harness/seed.ts";
 import { runTs, startServer, stopServer } from "./harness/spawn.ts";
 import { cliApps, dataApps, measureStart } from "./harness/start.ts";
 import { describeError, type LibraryResult } from "./harness/suite.ts";
+import { mergeTimings, type Timing } from "./harness/timing.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -145,31 +147,71 @@ function skippedEntry(lib: string, name: string, reason: string): LibEntry {
   return { lib, name, packages: [], status: "skipped", reason, ops: {} };
 }
 
+/** Round r runs the libraries starting at offset r (raw included), so none is always first. */
+function rotated<T>(list: T[], round: number): T[] {
+  const k = round % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+function mergeRounds(lib: string, name: string, rounds: LibEntry[]): LibEntry {
+  if (rounds.length === 1) return rounds[0];
+  const ran = rounds.filter((r) => Object.keys(r.ops).length > 0);
+  if (ran.length === 0) return rounds[0];
+  const merged: LibEntry = { lib, name: ran[0].name, packages: ran[0].packages, status: "ok", ops: {} };
+  for (const op of OP_ORDER) {
+    const results = ran.map((r) => r.ops[op]).filter((r) => r !== undefined);
+    if (results.length === 0) continue;
+    const failed = results.find((r) => r.status === "failed");
+    const ok = results.filter((r) => r.status === "ok");
+    if (failed) merged.ops[op] = failed;
+    else if (ok.length === 0) merged.ops[op] = results[0];
+    else merged.ops[op] = { status: "ok", ...mergeTimings(ok as Timing[]) };
+  }
+  if (Object.values(merged.ops).some((o) => o?.status === "failed")) merged.status = "failed";
+  const lost = rounds.length - ran.length;
+  if (lost > 0) merged.reason = `${lost} of ${rounds.length} rounds produced no result`;
+  return merged;
+}
+
+async function runRounds(
+  kind: "sqlite" | "postgres",
+  libs: [string, string][],
+  prepare: (lib: string) => Promise<string>,
+): Promise<LibEntry[]> {
+  const rounds = quick ? ROUNDS.quick : ROUNDS.full;
+  const perLib = new Map<string, LibEntry[]>();
+  const active = libs.filter(([lib]) => wanted(lib));
+  for (let round = 0; round < rounds; round++) {
+    for (const [lib, name] of rotated(active, round)) {
+      const reason = skipReasons.get(lib);
+      if (reason) {
+        perLib.set(lib, [skippedEntry(lib, name, reason)]);
+        continue;
+      }
+      log(`-- ${kind}, round ${round + 1}/${rounds}: ${name}`);
+      const target = await prepare(lib);
+      const resultFile = join(RAW_DIR, `${kind}-${lib}-${round}.json`);
+      const code = await runTs(join(BENCH_DIR, "src", kind, "child.ts"), [
+        lib,
+        target,
+        resultFile,
+        ...(quick ? ["--quick"] : []),
+      ]);
+      perLib.set(lib, [...(perLib.get(lib) ?? []), readResult(lib, name, resultFile, code)]);
+    }
+  }
+  return active.map(([lib, name]) => mergeRounds(lib, name, perLib.get(lib) ?? []));
+}
+
 async function runSqlite(): Promise<LibEntry[]> {
   log(`\n== SQLite (${quick ? "quick" : "full"}) ==`);
   const seed = join(WORK_DIR, "sqlite", "seed.db");
   seedSqlite(seed);
-  const out: LibEntry[] = [];
-  for (const [lib, name] of SQLITE_LIBS) {
-    if (!wanted(lib)) continue;
-    const reason = skipReasons.get(lib);
-    if (reason) {
-      out.push(skippedEntry(lib, name, reason));
-      continue;
-    }
-    log(`-- ${name}`);
+  return runRounds("sqlite", SQLITE_LIBS, async (lib) => {
     const file = join(WORK_DIR, "sqlite", `${lib}.db`);
     freshCopy(seed, file);
-    const resultFile = join(RAW_DIR, `sqlite-${lib}.json`);
-    const code = await runTs(join(BENCH_DIR, "src", "sqlite", "child.ts"), [
-      lib,
-      file,
-      resultFile,
-      ...(quick ? ["--quick"] : []),
-    ]);
-    out.push(readResult(lib, name, resultFile, code));
-  }
-  return out;
+    return file;
+  });
 }
 
 function readResult(lib: string, name: string, file: string, code: number): LibEntry {
@@ -194,65 +236,61 @@ async function postgresVersion(): Promise<string | undefined> {
 
 async function runPostgres(): Promise<LibEntry[]> {
   log(`\n== PostgreSQL (${quick ? "quick" : "full"}) ==`);
-  const out: LibEntry[] = [];
-  for (const [lib, name] of PG_LIBS) {
-    if (!wanted(lib)) continue;
-    const reason = skipReasons.get(lib);
-    if (reason) {
-      out.push(skippedEntry(lib, name, reason));
-      continue;
-    }
-    log(`-- ${name}`);
+  return runRounds("postgres", PG_LIBS, async () => {
     await seedPostgres();
-    const resultFile = join(RAW_DIR, `postgres-${lib}.json`);
-    const code = await runTs(join(BENCH_DIR, "src", "postgres", "child.ts"), [
-      lib,
-      PG_URL,
-      resultFile,
-      ...(quick ? ["--quick"] : []),
-    ]);
-    out.push(readResult(lib, name, resultFile, code));
-  }
-  return out;
+    return PG_URL;
+  });
 }
 
 async function runHttp(pgResults: LibEntry[]): Promise<HttpEntry[]> {
-  log(`\n== HTTP: Fastify GET /users/:id, ${HTTP_CONNECTIONS} connections ==`);
-  const out: HttpEntry[] = [];
+  const rounds = quick ? ROUNDS.quick : ROUNDS.full;
+  log(`\n== HTTP: Fastify GET /users/:id, ${HTTP_CONNECTIONS} connections, ${rounds} round(s) ==`);
   await seedPostgres();
-  for (const [lib, name] of PG_LIBS) {
-    if (!wanted(lib)) continue;
-    const reason = skipReasons.get(lib);
-    const get = pgResults.find((r) => r.lib === lib)?.ops.get;
-    if (reason) {
-      out.push({ lib, name, status: "skipped", reason });
-      continue;
+  const perLib = new Map<string, HttpResult[]>();
+  const active = PG_LIBS.filter(([lib]) => wanted(lib));
+  for (let round = 0; round < rounds; round++) {
+    for (const [lib, name] of rotated(active, round)) {
+      const reason = skipReasons.get(lib);
+      const get = pgResults.find((r) => r.lib === lib)?.ops.get;
+      if (reason) {
+        perLib.set(lib, [{ status: "skipped", reason }]);
+        continue;
+      }
+      if (get && get.status !== "ok") {
+        perLib.set(lib, [{ status: "skipped", reason: `its PostgreSQL get did not pass: ${get.reason}` }]);
+        continue;
+      }
+      let server: Awaited<ReturnType<typeof startServer>> | undefined;
+      let result: HttpResult;
+      try {
+        server = await startServer(join(BENCH_DIR, "src", "http", "server.ts"), [lib]);
+        await checkServer(server.port);
+        result = await measureHttp(server.port, quick);
+      } catch (error) {
+        result = { status: "failed", reason: describeError(error) };
+      } finally {
+        if (server) await stopServer(server.child);
+      }
+      log(
+        `  round ${round + 1}, ${name}: ${result.status === "ok" ? `${Math.round(result.rps!)} req/s` : `${result.status} ${result.reason}`}`,
+      );
+      perLib.set(lib, [...(perLib.get(lib) ?? []), result]);
     }
-    if (get && get.status !== "ok") {
-      out.push({ lib, name, status: "skipped", reason: `its PostgreSQL get did not pass: ${get.reason}` });
-      continue;
-    }
-    let server: Awaited<ReturnType<typeof startServer>> | undefined;
-    let result: HttpResult;
-    try {
-      server = await startServer(join(BENCH_DIR, "src", "http", "server.ts"), [lib]);
-      await checkServer(server.port);
-      result = await measureHttp(server.port, quick);
-    } catch (error) {
-      result = { status: "failed", reason: describeError(error) };
-    } finally {
-      if (server) await stopServer(server.child);
-    }
-    log(
-      `  ${name}: ${result.status === "ok" ? `${Math.round(result.rps!)} req/s` : `${result.status} ${result.reason}`}`,
-    );
-    out.push({ lib, name, ...result });
   }
-  return out;
+  return active.map(([lib, name]) => {
+    const results = perLib.get(lib) ?? [];
+    const bad = results.find((r) => r.status !== "ok");
+    if (bad || results.length === 0)
+      return { lib, name, ...(bad ?? { status: "skipped" as const, reason: "not run" }) };
+    // the round with the median requests/s
+    const sorted = [...results].sort((a, b) => a.rps! - b.rps!);
+    const mid = sorted[(sorted.length - 1) >> 1];
+    return { lib, name, ...mid, rounds: results.map((r) => Math.round(r.rps!)) };
+  });
 }
 
 async function runStart() {
-  const runs = quick ? 5 : 10;
+  const runs = quick ? 3 : 10;
   log(`\n== Process start, median of ${runs} ==`);
   const apps = cliApps().filter((a) => !a.name.startsWith("registers") || wanted("registers"));
   for (const app of apps) {

@@ -16,7 +16,10 @@ export function paint(color: boolean): Paint {
 }
 
 /** Colour only on a TTY, and never when NO_COLOR is set to a non-empty value (https://no-color.org). */
-export function useColor(stream: { isTTY?: boolean }, env: Record<string, string | undefined> = process.env): boolean {
+export function useColor(
+  stream: { isTTY?: boolean },
+  env: Record<string, string | undefined> = process.env,
+): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   return stream.isTTY === true;
 }

@@ -1,5 +1,6 @@
-// @internal Per-run settings read by the default logger and the progress helper.
-import { AsyncLocalStorage } from "node:async_hooks";
+// @internal Settings of the command being run, read by the default logger and the progress helper.
+// A plain module variable rather than AsyncLocalStorage: a CLI process runs one command, and
+// AsyncLocalStorage on Node 20 turns on promise hooks that slow every await of the handler.
 import type { OutputFormat } from "./parse-args.js";
 
 export interface RunContext {
@@ -8,4 +9,19 @@ export interface RunContext {
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
-export const runContext = new AsyncLocalStorage<RunContext>();
+let current: RunContext | undefined;
+
+export const runContext = {
+  getStore(): RunContext | undefined {
+    return current;
+  },
+  async run<T>(context: RunContext, fn: () => Promise<T>): Promise<T> {
+    const saved = current;
+    current = context;
+    try {
+      return await fn();
+    } finally {
+      current = saved;
+    }
+  },
+};

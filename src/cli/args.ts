@@ -1,7 +1,14 @@
 import { ArgumentDefinitionError } from "./errors.js";
 import { isZodSchema, zodToArg } from "./zod-to-args.js";
 
-/** The three plain argument types: `String`, `Number` and `Boolean`. */
+/**
+ * The three plain argument types: `String`, `Number` and `Boolean`.
+ *
+ * @example
+ * ```ts
+ * const args = { name: String, pages: Number, verbose: Boolean } satisfies Record<string, PlainType>;
+ * ```
+ */
 export type PlainType = StringConstructor | NumberConstructor | BooleanConstructor;
 
 /** A scalar a `choices` list may hold. */
@@ -42,7 +49,14 @@ export interface ZodLike {
 /** Any class: as an `args` value (other than `String`, `Number`, `Boolean`) it is a DI dependency. */
 export type Constructor<T = unknown> = abstract new (...args: any[]) => T;
 
-/** What an `args` entry may be: a Zod schema, a plain type, a plain descriptor, or a dependency class. */
+/**
+ * What an `args` entry may be: a Zod schema, a plain type, a plain descriptor, or a dependency class.
+ *
+ * @example
+ * ```ts
+ * const args = { title: z.string(), pages: Number, limit: { default: 10 }, db: DatabaseService } satisfies ArgsShape;
+ * ```
+ */
 export type ArgDescriptor = ZodLike | PlainType | ArgOptions | Constructor;
 
 /** The `args` of a command: handler parameter name -> descriptor. Key order is positional order. */
@@ -64,7 +78,14 @@ type OptionsValue<D extends ArgOptions> = D extends { readonly choices: readonly
       ? Widen<V>
       : string;
 
-/** The handler-side value type of one descriptor. */
+/**
+ * The handler-side value type of one descriptor.
+ *
+ * @example
+ * ```ts
+ * type Limit = InferArg<{ type: NumberConstructor; optional: true }>; // number | undefined
+ * ```
+ */
 export type InferArg<D> = D extends { readonly _zod: { readonly output: infer O } }
   ? O
   : D extends PlainType
@@ -132,7 +153,14 @@ export interface ArgSpec {
   readonly validate?: (value: unknown) => Validation;
 }
 
-/** `dryRun` -> `dry-run`. */
+/**
+ * The option spelling of a key: camelCase and snake_case become kebab-case.
+ *
+ * @example
+ * ```ts
+ * kebabCase("dryRun"); // "dry-run"
+ * ```
+ */
 export function kebabCase(key: string): string {
   return key
     .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
@@ -167,7 +195,9 @@ function fromOptions(key: string, flag: string, d: ArgOptions): ArgSpec {
     type = t === "number" ? (d.integer ? "int" : "number") : t === "boolean" ? "boolean" : "string";
   } else type = "string";
   if (hasDefault && d.choices && !d.choices.includes(d.default as Choice))
-    throw new ArgumentDefinitionError(`argument '${key}': default ${String(d.default)} is not one of its choices`);
+    throw new ArgumentDefinitionError(
+      `argument '${key}': default ${String(d.default)} is not one of its choices`,
+    );
   const kind: ArgKind = type === "boolean" ? "flag" : hasDefault || d.optional ? "option" : "positional";
   return {
     key,

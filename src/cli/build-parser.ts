@@ -4,18 +4,33 @@ import { type GlobalOptions, OUTPUT_FORMATS, type OutputFormat, parseCommandArgs
 import type { CommandRegistry } from "./registry.js";
 import { suggestSimilar } from "./suggest.js";
 
-/** Shells `app completion <shell>` knows. */
+/**
+ * Shells `app completion <shell>` knows.
+ *
+ * @example
+ * ```ts
+ * for (const shell of SHELLS) writeFileSync(`app.${shell}`, renderCompletion(cli, shell));
+ * ```
+ */
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 /** One of `bash`, `zsh`, `fish`. */
 export type Shell = (typeof SHELLS)[number];
 
-/** What a command line asks for. Only `kind: "command"` runs a handler. */
+/**
+ * What a command line asks for. Only `kind: "command"` runs a handler.
+ *
+ * @example
+ * ```ts
+ * const parsed: ParseResult = buildParser(cli).parse(["--verbose", "greet", "Alice"]);
+ * if (parsed.kind === "command") console.log(parsed.command, parsed.args, parsed.verbose); // greet { name: "Alice" } true
+ * ```
+ */
 export type ParseResult = GlobalOptions &
   (
     | { kind: "command"; command: string; args: Record<string, unknown> }
-    | { kind: "help"; /** command or group path; `""` for the top level */ command: string }
+    | { kind: "help" /** command or group path; `""` for the top level */; command: string }
     | { kind: "version" }
-    | { kind: "none"; /** group path, `""` at the top level */ group: string }
+    | { kind: "none" /** group path, `""` at the top level */; group: string }
     | { kind: "completion"; shell: Shell }
   );
 
@@ -78,7 +93,9 @@ function parseArgv(root: CommandRegistry, argv: readonly string[]): ParseResult 
     }
     if (tok.startsWith("-") && tok.length > 1 && root.lookup(tok) === undefined) {
       const close = suggestSimilar(tok, GLOBAL_FLAGS);
-      throw new UsageError(`unknown option ${tok}${close.length ? ` (did you mean ${close.join(" or ")}?)` : ""}`);
+      throw new UsageError(
+        `unknown option ${tok}${close.length ? ` (did you mean ${close.join(" or ")}?)` : ""}`,
+      );
     }
     break;
   }
@@ -87,7 +104,8 @@ function parseArgv(root: CommandRegistry, argv: readonly string[]): ParseResult 
     const tok = tokens[i];
     const group = reg.path.join(" ");
     if (tok === undefined) return { kind: "none", group, ...globals };
-    if (reg !== root && (tok === "-h" || tok === "--help")) return { kind: "help", command: group, ...globals };
+    if (reg !== root && (tok === "-h" || tok === "--help"))
+      return { kind: "help", command: group, ...globals };
     const hit = reg.lookup(tok);
     if (hit === undefined) {
       if (reg === root && tok === "completion") return completion(tokens.slice(i + 1), globals);

@@ -33,7 +33,13 @@ function walk(reg: CommandRegistry, out: { parent: string; node: Node }[]): stri
     words.push(...leads);
     out.push({
       parent: here,
-      node: { key: entry.fullName, words: leads, next: optionWords(entry.specs), entry, description: entry.description },
+      node: {
+        key: entry.fullName,
+        words: leads,
+        next: optionWords(entry.specs),
+        entry,
+        description: entry.description,
+      },
     });
   }
   for (const group of reg.groups()) {
@@ -53,7 +59,10 @@ const fnName = (program: string) => `_${program.replace(/[^A-Za-z0-9_]/g, "_")}_
 
 function bash(program: string, top: string[], nodes: { parent: string; node: Node }[]): string {
   const transitions = nodes
-    .map(({ parent, node }) => `      ${node.words.map((w) => dq(`${parent}|${w}`)).join("|")}) state=${dq(node.key)} ;;`)
+    .map(
+      ({ parent, node }) =>
+        `      ${node.words.map((w) => dq(`${parent}|${w}`)).join("|")}) state=${dq(node.key)} ;;`,
+    )
     .join("\n");
   const states = [
     `    "") words=${dq([...top, "completion", ...GLOBALS].join(" "))} ;;`,
@@ -64,7 +73,10 @@ function bash(program: string, top: string[], nodes: { parent: string; node: Nod
     .flatMap(({ node }) =>
       (node.entry?.specs ?? [])
         .filter((s) => s.kind === "option" && s.choices)
-        .map((s) => `    ${dq(`${node.key}|${s.flag}`)}) words=${dq((s.choices ?? []).map(String).join(" "))} ;;`),
+        .map(
+          (s) =>
+            `    ${dq(`${node.key}|${s.flag}`)}) words=${dq((s.choices ?? []).map(String).join(" "))} ;;`,
+        ),
     )
     .concat([`    *"|--output") words="json table plain" ;;`])
     .join("\n");
@@ -99,20 +111,28 @@ function fish(program: string, nodes: { parent: string; node: Node }[]): string 
   const leadsOf = new Map(nodes.map(({ node }) => [node.key, node.words]));
   const condition = (parent: string) => {
     if (parent === "") return "__fish_use_subcommand";
-    const chain = parent.split(" ").map((_, i, parts) => seen(leadsOf.get(parts.slice(0, i + 1).join(" ")) ?? []));
+    const chain = parent
+      .split(" ")
+      .map((_, i, parts) => seen(leadsOf.get(parts.slice(0, i + 1).join(" ")) ?? []));
     const children = nodes.filter((n) => n.parent === parent).flatMap((n) => n.node.words);
     return [...chain, `not ${seen(children)}`].join("; and ");
   };
   for (const { parent, node } of nodes) {
     for (const w of node.words)
-      lines.push(`complete -c ${program} -n ${sq(condition(parent))} -a ${sq(w)} -d ${sq(node.description || node.key)}`);
+      lines.push(
+        `complete -c ${program} -n ${sq(condition(parent))} -a ${sq(w)} -d ${sq(node.description || node.key)}`,
+      );
     if (!node.entry) continue;
-    const inCommand = [...node.key.split(" ").map((_, i, parts) => seen(leadsOf.get(parts.slice(0, i + 1).join(" ")) ?? []))].join(
-      "; and ",
-    );
+    const inCommand = [
+      ...node.key.split(" ").map((_, i, parts) => seen(leadsOf.get(parts.slice(0, i + 1).join(" ")) ?? [])),
+    ].join("; and ");
     for (const s of node.entry.specs) {
       if (s.kind !== "option" && s.kind !== "flag") continue;
-      const values = s.choices ? ` -x -a ${sq(s.choices.map(String).join(" "))}` : s.kind === "option" ? " -r" : "";
+      const values = s.choices
+        ? ` -x -a ${sq(s.choices.map(String).join(" "))}`
+        : s.kind === "option"
+          ? " -r"
+          : "";
       lines.push(
         `complete -c ${program} -n ${sq(inCommand)} -l ${s.flag.slice(2)}${values} -d ${sq(s.description ?? (s.kind === "flag" ? "flag" : s.type === "int" || s.type === "bigint" ? "integer" : s.type))}`,
       );

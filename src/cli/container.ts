@@ -17,7 +17,8 @@ export class DIContainer {
 
   /** Binds `instance` to `type` (replacing an earlier binding); returns the container for chaining. */
   register<T>(type: Constructor<T>, instance: T): this {
-    if (typeof type !== "function") throw new TypeError("DIContainer.register(type, instance): type must be a class");
+    if (typeof type !== "function")
+      throw new TypeError("DIContainer.register(type, instance): type must be a class");
     this.#instances.set(type, instance);
     return this;
   }

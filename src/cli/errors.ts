@@ -93,7 +93,8 @@ export class UnknownCommandError extends UsageError {
   readonly suggestions: readonly string[];
 
   constructor(requested: string, suggestions: readonly string[] = [], group?: string) {
-    const hint = suggestions.length > 0 ? `\nDid you mean ${suggestions.map((s) => `'${s}'`).join(" or ")}?` : "";
+    const hint =
+      suggestions.length > 0 ? `\nDid you mean ${suggestions.map((s) => `'${s}'`).join(" or ")}?` : "";
     super(`unknown command '${requested}'${hint}`, { command: group, code: "E_UNKNOWN_COMMAND" });
     this.requested = requested;
     this.suggestions = suggestions;

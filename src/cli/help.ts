@@ -34,7 +34,10 @@ function describeSpec(spec: ArgSpec): string {
   if (spec.kind === "flag") bits.push("flag");
   else bits.push(typeName(spec));
   if (spec.kind === "option" && !spec.hasDefault) bits.push("optional");
-  if (spec.hasDefault) bits.push(`default: ${JSON.stringify(spec.defaultValue, (_k, v) => (typeof v === "bigint" ? `${v}` : v))}`);
+  if (spec.hasDefault)
+    bits.push(
+      `default: ${JSON.stringify(spec.defaultValue, (_k, v) => (typeof v === "bigint" ? `${v}` : v))}`,
+    );
   return bits.join(", ");
 }
 
@@ -49,7 +52,9 @@ function describeSpec(spec: ArgSpec): string {
 export function renderUsage(entry: CommandEntry, programName: string): string {
   const positional = entry.specs.filter((s) => s.kind === "positional").map(displayName);
   const hasOptions = entry.specs.some((s) => s.kind === "option" || s.kind === "flag");
-  return ["Usage:", programName, entry.fullName, ...positional, ...(hasOptions ? ["[options]"] : [])].join(" ");
+  return ["Usage:", programName, entry.fullName, ...positional, ...(hasOptions ? ["[options]"] : [])].join(
+    " ",
+  );
 }
 
 /**
@@ -61,13 +66,24 @@ export function renderUsage(entry: CommandEntry, programName: string): string {
  * process.stdout.write(renderCommandHelp(cli.get("greet"), "app"));
  * ```
  */
-export function renderCommandHelp(entry: CommandEntry, programName: string, options: HelpOptions = {}): string {
+export function renderCommandHelp(
+  entry: CommandEntry,
+  programName: string,
+  options: HelpOptions = {},
+): string {
   const p = paint(options.color ?? false);
   const out = [p.bold(renderUsage(entry, programName))];
   if (entry.description) out.push("", entry.description);
   const positional = entry.specs.filter((s) => s.kind === "positional");
   if (positional.length > 0)
-    out.push("", p.bold("Arguments:"), ...table(positional.map((s) => [p.cyan(displayName(s)), describeSpec(s)]), strip));
+    out.push(
+      "",
+      p.bold("Arguments:"),
+      ...table(
+        positional.map((s) => [p.cyan(displayName(s)), describeSpec(s)]),
+        strip,
+      ),
+    );
   const named = entry.specs.filter((s) => s.kind === "option" || s.kind === "flag");
   const rows = named.map(
     (s) => [p.cyan(s.kind === "flag" ? s.flag : `${s.flag} <${typeName(s)}>`), describeSpec(s)] as const,
@@ -101,7 +117,8 @@ export function renderHelp(registry: CommandRegistry, options: HelpOptions = {})
     const aliases = g.ops.length > 0 ? ` (${g.ops.join(", ")})` : "";
     rows.push([`${p.cyan(`${g.groupName} <command>`)}${aliases}`, g.description]);
   }
-  if (!registry.parent) rows.push([p.cyan("completion <shell>"), "print a bash, zsh or fish completion script"]);
+  if (!registry.parent && registry.lookup("completion") === undefined)
+    rows.push([p.cyan("completion <shell>"), "print a bash, zsh or fish completion script"]);
   out.push("", p.bold("Commands:"), ...(rows.length ? table(rows, strip) : ["  (none registered)"]));
   if (!registry.parent) {
     out.push(

@@ -27,7 +27,7 @@ export type {
   ZodLike,
 } from "./args.js";
 export { kebabCase, toArgSpecs } from "./args.js";
-export { buildParser, type Parser, type ParseResult, SHELLS, type Shell } from "./build-parser.js";
+export { buildParser, type ParseResult, type Parser, SHELLS, type Shell } from "./build-parser.js";
 export { renderCompletion } from "./completion.js";
 export { DIContainer } from "./container.js";
 export { Dispatcher } from "./dispatcher.js";
@@ -64,9 +64,9 @@ export {
   type CommandEntry,
   type CommandMeta,
   CommandRegistry,
+  type CommandRegistryOptions,
   type Handler,
   type MergeOptions,
-  type CommandRegistryOptions,
 } from "./registry.js";
 export { type OutputStream, type RunOptions, run } from "./run.js";
 export { suggestSimilar } from "./suggest.js";

@@ -1,8 +1,22 @@
 import { getLogger } from "./logger.js";
 
-/** Runs before a command with its name and resolved arguments; throwing stops the command. */
+/**
+ * Runs before a command with its name and resolved arguments; throwing stops the command.
+ *
+ * @example
+ * ```ts
+ * const requireLogin: PreHook = (command) => { if (!session.user) throw new Error(`log in to run ${command}`); };
+ * ```
+ */
 export type PreHook = (command: string, args: Record<string, unknown>) => unknown;
-/** Runs after a command with its name and result. */
+/**
+ * Runs after a command with its name and result.
+ *
+ * @example
+ * ```ts
+ * const audit: PostHook = (command, result) => auditLog.write(command, result);
+ * ```
+ */
 export type PostHook = (command: string, result: unknown) => unknown;
 
 /**
@@ -54,7 +68,9 @@ function show(value: unknown): string {
     return typeof value === "string" ? JSON.stringify(value) : String(value);
   }
   const name = (value as object).constructor?.name;
-  return name && name !== "Object" && name !== "Array" ? `<${name}>` : JSON.stringify(value) ?? String(value);
+  return name && name !== "Object" && name !== "Array"
+    ? `<${name}>`
+    : (JSON.stringify(value) ?? String(value));
 }
 
 /**

@@ -28,7 +28,11 @@ function renderTable(rows: Record<string, unknown>[]): string {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const body = rows.map((r) => columns.map((c) => cell(r[c]).replace(/\s*\n\s*/g, " ")));
   const widths = columns.map((c, i) => Math.max(c.length, ...body.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(columns), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
@@ -54,7 +58,9 @@ export function formatResult(value: unknown, format?: OutputFormat): string {
   if (Array.isArray(v)) {
     const items = v.map(plainify);
     if (format === "table" && items.length > 0 && items.every(isRecord)) return renderTable(items);
-    return items.map((item) => (isRecord(item) ? Object.values(item).map(cell).join("\t") : cell(item))).join("\n");
+    return items
+      .map((item) => (isRecord(item) ? Object.values(item).map(cell).join("\t") : cell(item)))
+      .join("\n");
   }
   if (isRecord(v)) {
     if (format === "table")

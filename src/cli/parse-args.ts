@@ -2,7 +2,14 @@ import type { ArgSpec, Choice } from "./args.js";
 import { UsageError } from "./errors.js";
 import { suggestSimilar } from "./suggest.js";
 
-/** Output formats of `--output`. */
+/**
+ * Output formats of `--output`.
+ *
+ * @example
+ * ```ts
+ * OUTPUT_FORMATS.includes("table"); // true
+ * ```
+ */
 export const OUTPUT_FORMATS = ["json", "table", "plain"] as const;
 /** One of `json`, `table`, `plain`. */
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -30,7 +37,14 @@ function isNegativeNumber(token: string): boolean {
   return token.startsWith("-") && NUMBER.test(token);
 }
 
-/** `<title>` for positionals, `--limit` for options. */
+/**
+ * How errors and help name an argument: `<title>` for positionals, `--limit` for options.
+ *
+ * @example
+ * ```ts
+ * displayName(toArgSpecs({ title: String })[0]); // "<title>"
+ * ```
+ */
 export function displayName(spec: ArgSpec): string {
   return spec.kind === "positional" ? `<${spec.flag.slice(2)}>` : spec.flag;
 }
@@ -83,7 +97,11 @@ function checked(spec: ArgSpec, value: unknown, given: string | undefined, comma
  * // { help: false, values: { name: "Alice", loud: true }, globals: { verbose: false } }
  * ```
  */
-export function parseCommandArgs(specs: readonly ArgSpec[], tokens: readonly string[], command: string): CommandArgs {
+export function parseCommandArgs(
+  specs: readonly ArgSpec[],
+  tokens: readonly string[],
+  command: string,
+): CommandArgs {
   const positional = specs.filter((s) => s.kind === "positional");
   const named = new Map<string, ArgSpec>();
   for (const s of specs) if (s.kind === "option" || s.kind === "flag") named.set(s.flag, s);
@@ -145,9 +163,12 @@ export function parseCommandArgs(specs: readonly ArgSpec[], tokens: readonly str
       if (name === "--output") {
         const format = takeValue();
         if (!(OUTPUT_FORMATS as readonly string[]).includes(format))
-          throw new UsageError(`invalid value '${format}' for --output: expected one of ${OUTPUT_FORMATS.join(", ")}`, {
-            command,
-          });
+          throw new UsageError(
+            `invalid value '${format}' for --output: expected one of ${OUTPUT_FORMATS.join(", ")}`,
+            {
+              command,
+            },
+          );
         globals.output = format as OutputFormat;
         continue;
       }
@@ -176,7 +197,8 @@ export function parseCommandArgs(specs: readonly ArgSpec[], tokens: readonly str
       // Zod applies its own default; an absent flag without one is false.
       const absent = spec.hasDefault ? undefined : spec.kind === "flag" ? false : spec.absent;
       values[spec.key] = checked(spec, absent, undefined, command);
-    } else values[spec.key] = spec.hasDefault ? spec.defaultValue : spec.kind === "flag" ? false : spec.absent;
+    } else
+      values[spec.key] = spec.hasDefault ? spec.defaultValue : spec.kind === "flag" ? false : spec.absent;
   }
   return { help, values, globals };
 }

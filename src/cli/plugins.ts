@@ -4,7 +4,14 @@ import { pathToFileURL } from "node:url";
 import { PluginLoadError } from "./errors.js";
 import type { CommandRegistry } from "./registry.js";
 
-/** One imported plugin module. */
+/**
+ * One imported plugin module.
+ *
+ * @example
+ * ```ts
+ * for (const { name, path } of await loadPlugins("./commands", cli)) console.log(name, path);
+ * ```
+ */
 export interface LoadedPlugin {
   /** File name without extension. */
   readonly name: string;

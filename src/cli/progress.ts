@@ -10,7 +10,15 @@ export interface ProgressOptions {
   stream?: { write(text: string): unknown; isTTY?: boolean; columns?: number };
 }
 
-/** A progress display; every method is a no-op when it is not drawn. */
+/**
+ * A progress display; every method is a no-op when it is not drawn.
+ *
+ * @example
+ * ```ts
+ * const bar: Progress = progress({ total: 3 });
+ * bar.tick(); bar.update(3); bar.done();
+ * ```
+ */
 export interface Progress {
   /** True when something is drawn (a TTY, and not `--output json`). */
   readonly active: boolean;

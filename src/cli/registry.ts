@@ -23,7 +23,14 @@ export interface CommandMeta<A extends ArgsShape = ArgsShape> {
   readonly args?: A;
 }
 
-/** A command handler: receives the parsed (and injected) arguments, may be async. */
+/**
+ * A command handler: receives the parsed (and injected) arguments, may be async.
+ *
+ * @example
+ * ```ts
+ * const greet: Handler<{ name: StringConstructor }> = async ({ name }) => `Hello, ${name}!`;
+ * ```
+ */
 export type Handler<A extends ArgsShape = ArgsShape> = (args: InferArgs<A>) => unknown;
 
 /**
@@ -46,7 +53,14 @@ export interface CommandEntry<A extends ArgsShape = ArgsShape> {
   readonly specs: readonly ArgSpec[];
 }
 
-/** Options of `new CommandRegistry()`: the program name and version shown by help and `--version`. */
+/**
+ * Options of `new CommandRegistry()`: the program name and version shown by help and `--version`.
+ *
+ * @example
+ * ```ts
+ * const cli = new CommandRegistry({ name: "todo", version: "1.0.0", description: "A todo list" });
+ * ```
+ */
 export interface CommandRegistryOptions {
   /** Program name in usage lines; default: the entry script's file name. */
   readonly name?: string;
@@ -56,7 +70,14 @@ export interface CommandRegistryOptions {
   readonly description?: string;
 }
 
-/** Options of `merge()`. */
+/**
+ * Options of `merge()`.
+ *
+ * @example
+ * ```ts
+ * cli.merge(plugins, { allowOverride: true } satisfies MergeOptions);
+ * ```
+ */
 export interface MergeOptions {
   /** Let `other`'s commands replace same-named ones instead of throwing `DuplicateCommandError`. */
   readonly allowOverride?: boolean;
@@ -141,14 +162,19 @@ export class CommandRegistry {
    * }
    * ```
    */
-  register<const A extends ArgsShape = {}, H extends Handler<A> = Handler<A>>(meta: CommandMeta<A>, handler: H): H;
+  register<const A extends ArgsShape = {}, H extends Handler<A> = Handler<A>>(
+    meta: CommandMeta<A>,
+    handler: H,
+  ): H;
   register<const A extends ArgsShape = {}>(
     meta: CommandMeta<A>,
   ): <M extends Handler<A>>(method: M, context: ClassMethodDecoratorContext) => void;
   register(meta: CommandMeta, handler?: Handler): unknown {
     if (handler !== undefined) {
       if (typeof handler !== "function")
-        throw new FrameworkError(`register('${meta.name}'): the handler must be a function`, { code: "E_HANDLER" });
+        throw new FrameworkError(`register('${meta.name}'): the handler must be a function`, {
+          code: "E_HANDLER",
+        });
       this.#add(meta, handler);
       return handler;
     }
@@ -168,9 +194,12 @@ export class CommandRegistry {
 
   #add(meta: CommandMeta, handler: Handler): CommandEntry {
     if (typeof meta?.name !== "string" || bare(meta.name).length === 0 || /\s/.test(meta.name))
-      throw new FrameworkError(`a command needs a non-empty name without spaces, got ${JSON.stringify(meta?.name)}`, {
-        code: "E_COMMAND_NAME",
-      });
+      throw new FrameworkError(
+        `a command needs a non-empty name without spaces, got ${JSON.stringify(meta?.name)}`,
+        {
+          code: "E_COMMAND_NAME",
+        },
+      );
     const entry: CommandEntry = {
       name: bare(meta.name),
       fullName: [...this.path, bare(meta.name)].join(" "),
@@ -190,7 +219,8 @@ export class CommandRegistry {
     const keys = [...new Set(aliases.map(bare).filter((k) => k.length > 0))];
     for (const key of keys) {
       const owner = this.#slots.get(key);
-      if (owner !== undefined && !allowOverride) throw new DuplicateCommandError(aliases.find((a) => bare(a) === key) ?? key, owner.name);
+      if (owner !== undefined && !allowOverride)
+        throw new DuplicateCommandError(aliases.find((a) => bare(a) === key) ?? key, owner.name);
     }
     if (allowOverride) for (const key of keys) this.#release(this.#slots.get(key));
     for (const key of keys) this.#slots.set(key, slot);
@@ -200,7 +230,8 @@ export class CommandRegistry {
     if (slot === undefined) return;
     if (slot.kind === "command") this.#commands.delete(slot.name);
     else this.#groups.delete(slot.name);
-    for (const [key, s] of this.#slots) if (s.kind === slot.kind && s.name === slot.name) this.#slots.delete(key);
+    for (const [key, s] of this.#slots)
+      if (s.kind === slot.kind && s.name === slot.name) this.#slots.delete(key);
   }
 
   /**
@@ -265,15 +296,20 @@ export class CommandRegistry {
   }
 
   /** Resolves one token in this registry only. */
-  lookup(token: string): { kind: "command"; entry: CommandEntry } | { kind: "group"; group: CommandRegistry } | undefined {
+  lookup(
+    token: string,
+  ): { kind: "command"; entry: CommandEntry } | { kind: "group"; group: CommandRegistry } | undefined {
     const slot = this.#slots.get(bare(String(token)));
     if (slot === undefined) return undefined;
-    if (slot.kind === "command") return { kind: "command", entry: this.#commands.get(slot.name) as CommandEntry };
+    if (slot.kind === "command")
+      return { kind: "command", entry: this.#commands.get(slot.name) as CommandEntry };
     return { kind: "group", group: this.#groups.get(slot.name) as CommandRegistry };
   }
 
   /** Resolves a space-separated path (`"db migrate"`) through groups. */
-  find(path: string): { kind: "command"; entry: CommandEntry } | { kind: "group"; group: CommandRegistry } | undefined {
+  find(
+    path: string,
+  ): { kind: "command"; entry: CommandEntry } | { kind: "group"; group: CommandRegistry } | undefined {
     const parts = String(path).trim().split(/\s+/);
     let reg: CommandRegistry = this;
     for (let i = 0; i < parts.length; i++) {
@@ -374,7 +410,8 @@ export class CommandRegistry {
       return [`${c.fullName}${aliases}`, c.description] as const;
     });
     const width = Math.max(0, ...rows.map(([left]) => left.length));
-    const text = rows.map(([left, d]) => `${left.padEnd(width)}  ${d}`.trimEnd()).join("\n") + (rows.length ? "\n" : "");
+    const text =
+      rows.map(([left, d]) => `${left.padEnd(width)}  ${d}`.trimEnd()).join("\n") + (rows.length ? "\n" : "");
     out.write(text);
     return text;
   }

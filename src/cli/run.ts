@@ -1,5 +1,5 @@
-import { runContext } from "./_context.js";
 import { paint, useColor } from "./_colors.js";
+import { runContext } from "./_context.js";
 import { buildParser, type ParseResult } from "./build-parser.js";
 import { renderCompletion } from "./completion.js";
 import type { DIContainer } from "./container.js";
@@ -17,7 +17,14 @@ export interface OutputStream {
   isTTY?: boolean;
 }
 
-/** Options of `run()` / `cli.run()`. Every side effect is injectable. */
+/**
+ * Options of `run()` / `cli.run()`. Every side effect is injectable.
+ *
+ * @example
+ * ```ts
+ * await cli.run(["list"], { container, middleware, printResult: false, exit: (code) => process.exit(code) });
+ * ```
+ */
 export interface RunOptions {
   /** Instances injected into commands that declare class-typed args. */
   container?: DIContainer;
@@ -69,7 +76,8 @@ export async function run(
 
   const usageFor = (command: string | undefined): string => {
     const found = command ? root.find(command) : undefined;
-    if (found?.kind === "command") return `${renderUsage(found.entry, program)}\nRun '${program} ${command} --help' for details.\n`;
+    if (found?.kind === "command")
+      return `${renderUsage(found.entry, program)}\nRun '${program} ${command} --help' for details.\n`;
     if (command === "completion") return `Usage: ${program} completion bash|zsh|fish\n`;
     const prefix = [program, ...(found?.kind === "group" ? found.group.path : [])].join(" ");
     return `Usage: ${prefix} <command> [options]\nRun '${prefix} --help' to list the commands.\n`;
@@ -85,9 +93,14 @@ export async function run(
     stderr.write(`${err.red("Error:")} ${message}\n`);
     if (verbose && error instanceof Error && error.stack) {
       stderr.write(`${error.stack}\n`);
-      if (error.cause !== undefined) stderr.write(`Caused by: ${String((error.cause as Error)?.stack ?? error.cause)}\n`);
+      if (error.cause !== undefined)
+        stderr.write(`Caused by: ${String((error.cause as Error)?.stack ?? error.cause)}\n`);
     }
-    exit(typeof (error as { exitCode?: unknown })?.exitCode === "number" ? (error as { exitCode: number }).exitCode : 1);
+    exit(
+      typeof (error as { exitCode?: unknown })?.exitCode === "number"
+        ? (error as { exitCode: number }).exitCode
+        : 1,
+    );
     return undefined;
   };
 
@@ -112,7 +125,9 @@ export async function run(
     case "version": {
       const version = root.version ?? findPackageVersion();
       if (version === undefined) {
-        stderr.write(`${err.red("Error:")} no version: pass new CommandRegistry({ version }) or add a package.json\n`);
+        stderr.write(
+          `${err.red("Error:")} no version: pass new CommandRegistry({ version }) or add a package.json\n`,
+        );
         exit(1);
         return undefined;
       }
@@ -136,7 +151,10 @@ export async function run(
   return runContext.run(context, async () => {
     let result: unknown;
     try {
-      result = await new Dispatcher(root, options.container, options.middleware).dispatch(parsed.command, parsed.args);
+      result = await new Dispatcher(root, options.container, options.middleware).dispatch(
+        parsed.command,
+        parsed.args,
+      );
     } catch (error) {
       return report(error);
     }

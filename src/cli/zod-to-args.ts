@@ -73,8 +73,9 @@ function valueType(key: string, s: ZodLike): { type: ValueType; choices?: Choice
     case "literal":
     case "union": {
       const choices = literalChoices(s);
-      if (choices !== undefined && choices.every((c) => ["string", "number", "boolean"].includes(typeof c)))
+      if (choices?.every((c) => ["string", "number", "boolean"].includes(typeof c)))
         return { type: "choice", choices };
+      break;
     }
   }
   throw new ArgumentDefinitionError(
@@ -92,8 +93,10 @@ function validator(schema: ZodLike): ((value: unknown) => Validation) | undefine
   if (typeof validate !== "function") return undefined;
   return (value) => {
     const r = validate(value);
-    if (r instanceof Promise) return { ok: false, message: "asynchronous schemas are not supported for arguments" };
-    if (r.issues && r.issues.length > 0) return { ok: false, message: r.issues.map((i) => i.message).join("; ") };
+    if (r instanceof Promise)
+      return { ok: false, message: "asynchronous schemas are not supported for arguments" };
+    if (r.issues && r.issues.length > 0)
+      return { ok: false, message: r.issues.map((i) => i.message).join("; ") };
     return { ok: true, value: r.value };
   };
 }

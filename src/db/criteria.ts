@@ -51,11 +51,24 @@ export class CriteriaCompiler {
   readonly #dialect: Dialect;
   readonly #fields: ReadonlyMap<string, FieldInfo>;
   readonly #table: string;
+  /** Per field: the shared `=` and `IS NULL` terms and their shapes (no allocation per call). */
+  readonly #eq = new Map<string, { term: Term; shape: string }>();
+  readonly #isNull = new Map<string, { term: Term; shape: string }>();
 
   constructor(dialect: Dialect, fields: ReadonlyMap<string, FieldInfo>, table: string) {
     this.#dialect = dialect;
     this.#fields = fields;
     this.#table = table;
+    for (const name of fields.keys()) {
+      this.#eq.set(name, {
+        term: Object.freeze({ column: name, op: "=", count: 1 }),
+        shape: `${name}\u0000=1\u0000`,
+      });
+      this.#isNull.set(name, {
+        term: Object.freeze({ column: name, op: "null", count: 0 }),
+        shape: `${name}\u0000null0\u0000`,
+      });
+    }
   }
 
   /** Validates and compiles `criteria` (`undefined` or `{}` means no filter). */
@@ -72,9 +85,20 @@ export class CriteriaCompiler {
       const field = this.#field(name);
       terms ??= [];
       params ??= [];
-      const term = this.#term(field, value, params);
-      terms.push(term);
-      shape += `${name}\u0000${term.op}${term.count}\u0000`;
+      if (value === null) {
+        const shared = this.#isNull.get(name) as { term: Term; shape: string };
+        terms.push(shared.term);
+        shape = shape === "" ? shared.shape : shape + shared.shape;
+      } else if (Array.isArray(value) || value === undefined) {
+        const term = this.#term(field, value, params);
+        terms.push(term);
+        shape += `${name}\u0000${term.op}${term.count}\u0000`;
+      } else {
+        const shared = this.#eq.get(name) as { term: Term; shape: string };
+        params.push(this.value(field, value));
+        terms.push(shared.term);
+        shape = shape === "" ? shared.shape : shape + shared.shape;
+      }
     }
     return terms === null ? EMPTY : { shape, params: params as unknown[], terms };
   }
@@ -109,7 +133,9 @@ export class CriteriaCompiler {
   /** Validates one value against the field's schema and encodes it for the dialect. */
   value(field: FieldInfo, value: unknown): unknown {
     if (value === undefined || value === null) {
-      throw new InvalidQueryError(`criteria field "${field.name}" cannot match ${String(value)} inside a list`);
+      throw new InvalidQueryError(
+        `criteria field "${field.name}" cannot match ${String(value)} inside a list`,
+      );
     }
     const result = field.schema.safeParse(value);
     if (!result.success) {
@@ -155,6 +181,7 @@ export type OrderBy<D> =
 
 /**
  * Compiles `orderBy` to ` ORDER BY ...`, validating field names. Returns the SQL (its own shape).
+ * NULLs sort as the smallest value (first ascending, last descending) on every database.
  *
  * @example
  * ```ts
@@ -179,15 +206,25 @@ export function compileOrderBy(
       items.push([item[0], item[1]]);
     }
   } else {
-    throw new InvalidQueryError(`orderBy must be "field", "-field" or [["field", "asc"]], got ${describe(orderBy)}`);
+    throw new InvalidQueryError(
+      `orderBy must be "field", "-field" or [["field", "asc"]], got ${describe(orderBy)}`,
+    );
   }
   if (items.length === 0) return "";
   return ` ORDER BY ${items
     .map(([name, direction]) => {
       if (!fields.has(name)) {
-        throw new InvalidQueryError(`unknown field "${name}" in orderBy for "${table}"; fields: ${[...fields.keys()].join(", ")}`);
+        throw new InvalidQueryError(
+          `unknown field "${name}" in orderBy for "${table}"; fields: ${[...fields.keys()].join(", ")}`,
+        );
       }
-      return `${dialect.quote(name)} ${direction === "desc" ? "DESC" : "ASC"}`;
+      const column = dialect.quote(name);
+      const field = fields.get(name) as FieldInfo;
+      const sql = `${column} ${direction === "desc" ? "DESC" : "ASC"}`;
+      if (!field.nullable && !field.optional) return sql;
+      // NULL sorts first ascending and last descending on every database (PostgreSQL's default is
+      // the opposite); written portably, as MySQL has no NULLS FIRST/LAST.
+      return `(${column} IS NULL) ${direction === "desc" ? "ASC" : "DESC"}, ${sql}`;
     })
     .join(", ")}`;
 }

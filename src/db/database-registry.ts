@@ -1,9 +1,9 @@
+import type { z } from "zod";
 import { engineFor } from "./engine.js";
 import { ConfigurationError, ModelRegistrationError } from "./errors.js";
 import { ModelManager } from "./manager.js";
 import { MANAGER, ModelBase, RESERVED_MEMBERS, RESERVED_STATICS } from "./model.js";
-import { type FieldInfo, describeShape, isZodObject } from "./zod-to-columns.js";
-import type { z } from "zod";
+import { describeShape, type FieldInfo, isZodObject } from "./zod-to-columns.js";
 
 /** Options of `databaseRegistry(url, options)` and `new DatabaseRegistry(Model, url, options)`. */
 export interface RegistryOptions {
@@ -22,11 +22,19 @@ export interface RegistryOptions {
   readonly managerAttr?: string;
   /** Create the table if missing on first use; default `true`. */
   readonly autoCreate?: boolean;
+  /**
+   * String fields stored as salted scrypt hashes (`hashPassword`): hashed on create, save, upsert and
+   * updateWhere (never twice), left out of `toJSON()` unless asked, checked with
+   * `instance.verifyPassword(candidate)`. They cannot be used in criteria.
+   */
+  readonly hashedFields?: readonly string[];
 }
 
 /** A class made by `Model(...)` (or a subclass of one). */
 export type AnyModelClass = abstract new (...args: never[]) => ModelBase;
 
+/** Own statics every class (and the `Model(...)` base) has; not user declarations. */
+const CLASS_OWN_STATICS = new Set(["length", "name", "prototype", "schema"]);
 const INJECTED_STATICS = ["createSchema", "dropSchema", "schemaExists", "truncate"];
 
 /**
@@ -42,11 +50,11 @@ const INJECTED_STATICS = ["createSchema", "dropSchema", "schemaExists", "truncat
  * await users.dispose();
  * ```
  */
-export class DatabaseRegistry<T extends ModelBase = ModelBase, I = Record<string, unknown>, D = Record<string, unknown>> extends ModelManager<
-  T,
-  I,
-  D
-> {
+export class DatabaseRegistry<
+  T extends ModelBase = ModelBase,
+  I = Record<string, unknown>,
+  D = Record<string, unknown>,
+> extends ModelManager<T, I, D> {
   constructor(model: AnyModelClass, url?: string, options: RegistryOptions = {}) {
     const { config, url: resolvedUrl } = resolveConfig(model, url, options);
     super(model as never, engineFor(resolvedUrl), config);
@@ -78,7 +86,12 @@ export function databaseRegistry(url?: string, options: RegistryOptions = {}) {
     }
     const manager = new DatabaseRegistry(model, url, options);
     const attr = options.managerAttr ?? "objects";
-    Object.defineProperty(model, attr, { value: manager, configurable: true, enumerable: false, writable: false });
+    Object.defineProperty(model, attr, {
+      value: manager,
+      configurable: true,
+      enumerable: false,
+      writable: false,
+    });
     return model;
   };
 }
@@ -111,16 +124,22 @@ function resolveConfig(model: AnyModelClass, url: string | undefined, options: R
   const keyField = options.keyField ?? "id";
   const key = fields.find((f) => f.name === keyField);
   if (key === undefined) {
-    throw new ConfigurationError(`${model.name}: keyField "${keyField}" is not a field; fields: ${[...names].join(", ")}`);
+    throw new ConfigurationError(
+      `${model.name}: keyField "${keyField}" is not a field; fields: ${[...names].join(", ")}`,
+    );
   }
   if (key.kind === "json" || key.kind === "float" || key.kind === "boolean") {
-    throw new ConfigurationError(`${model.name}: keyField "${keyField}" must be an integer, string, uuid, bigint, enum or date`);
+    throw new ConfigurationError(
+      `${model.name}: keyField "${keyField}" must be an integer, string, uuid, bigint, enum or date`,
+    );
   }
   const acceptsNullish = key.nullable || key.optional;
   let managedKey: boolean;
   if (options.autoincrement === true) {
     if (key.kind !== "integer") {
-      throw new ConfigurationError(`${model.name}: autoincrement needs an integer key, but "${keyField}" is ${key.kind}`);
+      throw new ConfigurationError(
+        `${model.name}: autoincrement needs an integer key, but "${keyField}" is ${key.kind}`,
+      );
     }
     if (!acceptsNullish) {
       throw new ConfigurationError(
@@ -138,10 +157,22 @@ function resolveConfig(model: AnyModelClass, url: string | undefined, options: R
   const seen = new Set<string>();
   for (const name of uniqueFields) {
     if (!names.has(name)) {
-      throw new ConfigurationError(`${model.name}: uniqueFields entry "${name}" is not a field; fields: ${[...names].join(", ")}`);
+      throw new ConfigurationError(
+        `${model.name}: uniqueFields entry "${name}" is not a field; fields: ${[...names].join(", ")}`,
+      );
     }
     if (seen.has(name)) throw new ConfigurationError(`${model.name}: uniqueFields lists "${name}" twice`);
     seen.add(name);
+  }
+
+  const hashedFields = [...(options.hashedFields ?? [])];
+  for (const name of hashedFields) {
+    const field = fields.find((f) => f.name === name);
+    if (field === undefined || field.kind !== "string" || name === keyField) {
+      throw new ConfigurationError(
+        `${model.name}: hashedFields entry "${name}" must be a string field other than the key; fields: ${[...names].join(", ")}`,
+      );
+    }
   }
 
   const managerAttr = options.managerAttr ?? "objects";
@@ -149,7 +180,12 @@ function resolveConfig(model: AnyModelClass, url: string | undefined, options: R
     throw new ConfigurationError(`${model.name}: managerAttr must be a non-empty string`);
   }
   const statics = userStatics(model);
-  if (names.has(managerAttr) || RESERVED_STATICS.has(managerAttr) || statics.has(managerAttr) || managerAttr in Function.prototype) {
+  if (
+    names.has(managerAttr) ||
+    RESERVED_STATICS.has(managerAttr) ||
+    statics.has(managerAttr) ||
+    managerAttr in Function.prototype
+  ) {
     throw new ModelRegistrationError(
       `${model.name}: managerAttr "${managerAttr}" collides with a field or class member; choose another name`,
     );
@@ -169,6 +205,7 @@ function resolveConfig(model: AnyModelClass, url: string | undefined, options: R
     uniqueFields,
     autoCreate: options.autoCreate ?? true,
     fields: fields as readonly FieldInfo[],
+    hashedFields,
   };
   return { config, url: url ?? `${tableName}.db` };
 }
@@ -185,9 +222,13 @@ function userMembers(prototype: object): Set<string> {
 /** Static names the user's class chain declares, below `ModelBase`, excluding what registers defines. */
 function userStatics(model: object): Set<string> {
   const out = new Set<string>();
-  for (let c = model; c !== null && c !== ModelBase && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+  for (
+    let c = model;
+    c !== null && c !== ModelBase && c !== Function.prototype;
+    c = Object.getPrototypeOf(c)
+  ) {
     for (const name of Object.getOwnPropertyNames(c)) {
-      if (!RESERVED_STATICS.has(name)) out.add(name);
+      if (!CLASS_OWN_STATICS.has(name)) out.add(name);
     }
   }
   return out;

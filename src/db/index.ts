@@ -26,6 +26,7 @@ export { disposeAll } from "./engine.js";
 export * from "./errors.js";
 export { type FilterOptions, type KeyValue, ModelManager } from "./manager.js";
 export {
+  type ManagerOf,
   Model,
   ModelBase,
   type ModelClass,
@@ -34,6 +35,7 @@ export {
   type ModelInstance,
   type ModelShape,
 } from "./model.js";
+export { hashPassword, isPasswordHash, type PasswordHashOptions, verifyPassword } from "./password.js";
 export {
   BelongsTo,
   type BelongsToOptions,

@@ -1,5 +1,13 @@
-import { type CompiledCriteria, type Criteria, CriteriaCompiler, compileOrderBy, isPlainObject, type OrderBy } from "./criteria.js";
-import type { ColumnSpec, Dialect, Row, Session, TableSpec } from "./dialect/dialect.js";
+import type { z } from "zod";
+import {
+  type CompiledCriteria,
+  type Criteria,
+  CriteriaCompiler,
+  compileOrderBy,
+  isPlainObject,
+  type OrderBy,
+} from "./criteria.js";
+import type { ColumnSpec, Dialect, Row, Session, Statement, TableSpec } from "./dialect/dialect.js";
 import type { Engine } from "./engine.js";
 import {
   ConnectionError,
@@ -17,11 +25,20 @@ import {
   UniqueConstraintError,
   ValidationError,
 } from "./errors.js";
-import { hydrate, type ModelBase, persistedKey, setPersistedKey, validateData, validationError } from "./model.js";
-import { StatementCache } from "./statement-cache.js";
+import {
+  type Assigner,
+  compileAssigner,
+  hydrate,
+  type ModelBase,
+  persistedKey,
+  setPersistedKey,
+  validateData,
+  validationError,
+} from "./model.js";
+import { hashPassword, isPasswordHash } from "./password.js";
+import { type CachedStatement, StatementCache } from "./statement-cache.js";
 import { runTransaction, transactionConnection } from "./transaction.js";
 import { describeField, type FieldInfo } from "./zod-to-columns.js";
-import type { z } from "zod";
 
 /** Options of `filter()` and `all()`. */
 export interface FilterOptions<D = Record<string, unknown>> {
@@ -45,6 +62,8 @@ export interface ManagerConfig {
   readonly uniqueFields: readonly string[];
   readonly autoCreate: boolean;
   readonly fields: readonly FieldInfo[];
+  /** String fields stored as password hashes (`hashedFields`). */
+  readonly hashedFields?: readonly string[];
 }
 
 type ModelCtor<T> = (new (data?: never) => T) & { readonly name: string; readonly schema: z.ZodObject };
@@ -60,7 +79,11 @@ type ModelCtor<T> = (new (data?: never) => T) & { readonly name: string; readonl
  * const admins = await User.objects.filter({ role: "admin" }, { orderBy: "-id", limit: 20 });
  * ```
  */
-export class ModelManager<T extends object = ModelBase, I = Record<string, unknown>, D = Record<string, unknown>> {
+export class ModelManager<
+  T extends object = ModelBase,
+  I = Record<string, unknown>,
+  D = Record<string, unknown>,
+> {
   /** The model class. */
   readonly model: ModelCtor<T>;
   /** The engine (database) this model lives on. */
@@ -68,6 +91,8 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
   readonly tableName: string;
   readonly keyField: string;
   readonly uniqueFields: readonly string[];
+  /** Fields stored as password hashes: hashed on every write, hidden from `toJSON()`. */
+  readonly hashedFields: readonly string[];
   /** The table as the dialect sees it. */
   readonly table: TableSpec;
   readonly #config: ManagerConfig;
@@ -79,11 +104,27 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
   readonly #columns: readonly string[];
   readonly #insertColumns: readonly FieldInfo[];
   readonly #statements: StatementCache;
+  readonly #assign: Assigner;
+  /** Hot shapes by criteria shape alone (no key concatenation per call). */
+  readonly #countStatements: StatementCache;
+  readonly #filterStatements: StatementCache;
   #dialect: Dialect | null;
   #compiler: CriteriaCompiler | null = null;
   #selectList = "";
   #readyGeneration = -1;
   #readying: Promise<void> | null = null;
+  #getEntry: CachedStatement | null = null;
+  #insertEntry: CachedStatement | null = null;
+  readonly #rejectWith = (error: unknown): never => {
+    throw this.#error(error);
+  };
+  readonly #oneOrNull = (row: Row | undefined): T | null => (row === undefined ? null : this.#hydrate(row));
+  readonly #hydrateAll = (rows: Row[]): T[] => {
+    const out = new Array<T>(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = this.#hydrate(rows[i]);
+    return out;
+  };
+  readonly #countOf = (rows: Row[]): number => Number(rows[0].n);
 
   constructor(model: ModelCtor<T>, engine: Engine, config: ManagerConfig) {
     this.model = model;
@@ -92,19 +133,28 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
     this.tableName = config.tableName;
     this.keyField = config.keyField;
     this.uniqueFields = config.uniqueFields;
+    this.hashedFields = config.hashedFields ?? [];
     this.#schema = model.schema;
     this.#fields = new Map(config.fields.map((f) => [f.name, f]));
     this.#key = this.#fields.get(config.keyField) as FieldInfo;
     this.#columns = config.fields.map((f) => f.name);
-    this.#decoded = config.fields.filter((f) => (f.kind !== "string" && f.kind !== "enum" && f.kind !== "uuid") || (f.optional && !f.nullable));
-    this.#insertColumns = config.managedKey ? config.fields.filter((f) => f.name !== config.keyField) : config.fields;
+    this.#assign = compileAssigner(this.#columns);
+    this.#decoded = config.fields.filter(
+      (f) => (f.kind !== "string" && f.kind !== "enum" && f.kind !== "uuid") || (f.optional && !f.nullable),
+    );
+    this.#insertColumns = config.managedKey
+      ? config.fields.filter((f) => f.name !== config.keyField)
+      : config.fields;
     this.table = {
       name: config.tableName,
       keyField: config.keyField,
       uniqueFields: config.uniqueFields,
       columns: config.fields.map((f) => columnSpec(f, config)),
     };
-    this.#statements = new StatementCache(config.fields.some((f) => f.kind === "bigint") ? { bigints: true } : undefined);
+    const hints = config.fields.some((f) => f.kind === "bigint") ? { bigints: true } : undefined;
+    this.#statements = new StatementCache(hints);
+    this.#countStatements = new StatementCache(hints);
+    this.#filterStatements = new StatementCache(hints);
     this.#dialect = engine.dialect;
     if (this.#dialect !== null) this.#useDialect(this.#dialect);
   }
@@ -141,6 +191,8 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
     if (this.#readying === null) {
       this.#readying = (async () => {
         this.#statements.reset();
+        this.#countStatements.reset();
+        this.#filterStatements.reset();
         if (this.#config.autoCreate) await this.#createTable(session);
         this.#readyGeneration = generation;
       })().finally(() => {
@@ -168,7 +220,7 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
    * bob.id; // 1
    * ```
    */
-  async create(data: I): Promise<T> {
+  create(data: I): Promise<T> {
     let values: Record<string, unknown> | undefined;
     try {
       if (this.#config.managedKey && isPlainObject(data) && data[this.keyField] != null) {
@@ -177,10 +229,29 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
         );
       }
       values = validateData(this.#schema, data, this.model.name);
-      const session = await this.#session();
-      return await this.#insert(session, values);
+      if (this.hashedFields.length > 0) {
+        const hashed = values;
+        return this.#hashValues(hashed)
+          .then(() => this.#session())
+          .then((s) => this.#insert(s, hashed))
+          .catch((error: unknown) => {
+            throw this.#error(error, hashed[this.keyField]);
+          });
+      }
+      const session = this.#session();
+      const created =
+        session instanceof Promise
+          ? session.then((s) => this.#insert(s, values as Record<string, unknown>))
+          : this.#insert(session, values);
+      if (created instanceof Promise) {
+        const key = values[this.keyField];
+        return created.catch((error: unknown) => {
+          throw this.#error(error, key);
+        });
+      }
+      return Promise.resolve(created);
     } catch (error) {
-      throw this.#error(error, values?.[this.keyField]);
+      return Promise.reject(this.#error(error, values?.[this.keyField]));
     }
   }
 
@@ -196,32 +267,43 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
     return this.create(data);
   }
 
-  async #insert(session: Session, values: Record<string, unknown>): Promise<T> {
+  /** INSERT of validated values; synchronous when the session answers synchronously (SQLite). */
+  #insert(session: Session, values: Record<string, unknown>): T | Promise<T> {
     const dialect = this.#d;
     const columns = this.#insertColumns;
     if (!this.#config.managedKey && values[this.keyField] == null) {
-      throw new ValidationError(`${this.model.name}: the key "${this.keyField}" is required (it is not database-managed)`, [
-        { path: [this.keyField], message: "required", code: "invalid_type" },
-      ]);
+      throw new ValidationError(
+        `${this.model.name}: the key "${this.keyField}" is required (it is not database-managed)`,
+        [{ path: [this.keyField], message: "required", code: "invalid_type" }],
+      );
     }
     const params = new Array(columns.length);
-    for (let i = 0; i < columns.length; i++) params[i] = dialect.encode(columns[i].kind, values[columns[i].name]);
-    let key = values[this.keyField];
-    if (this.#config.managedKey) {
-      if (dialect.supportsReturning) {
-        const statement = this.#statements.prepare(session, "insert", () => this.#insertSql(true));
-        const rows = await statement.all(params);
-        key = dialect.decode(this.#key.kind, rows[0][this.keyField]);
-      } else {
-        const statement = this.#statements.prepare(session, "insert", () => this.#insertSql(false));
-        const result = await statement.run(params);
-        key = dialect.decode(this.#key.kind, result.lastInsertId);
-      }
-      values[this.keyField] = key;
-    } else {
-      await this.#statements.prepare(session, "insert", () => this.#insertSql(false)).run(params);
+    for (let i = 0; i < columns.length; i++)
+      params[i] = dialect.encode(columns[i].kind, values[columns[i].name]);
+    const useReturning =
+      this.#config.managedKey && dialect.supportsReturning && dialect.reportsLastInsertId !== true;
+    this.#insertEntry ??= this.#statements.entry("insert", () => this.#insertSql(useReturning));
+    const statement = this.#statements.statementFor(this.#insertEntry, session);
+    if (!this.#config.managedKey) {
+      const result = statement.run(params);
+      const key = values[this.keyField];
+      if (result instanceof Promise) return result.then(() => hydrate(this.model, values, key, this.#assign));
+      return hydrate(this.model, values, key, this.#assign);
     }
-    return hydrate(this.model, values, key);
+    if (useReturning) {
+      const rows = statement.all(params);
+      if (rows instanceof Promise) return rows.then((r) => this.#created(values, r[0][this.keyField]));
+      return this.#created(values, rows[0][this.keyField]);
+    }
+    const result = statement.run(params);
+    if (result instanceof Promise) return result.then((r) => this.#created(values, r.lastInsertId));
+    return this.#created(values, result.lastInsertId);
+  }
+
+  #created(values: Record<string, unknown>, rawKey: unknown): T {
+    const key = this.#d.decode(this.#key.kind, rawKey);
+    values[this.keyField] = key;
+    return hydrate(this.model, values, key, this.#assign);
   }
 
   #insertSql(returning: boolean): string {
@@ -250,6 +332,7 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
     let values: Record<string, unknown> | undefined;
     try {
       values = validateData(this.#schema, this.#plain(data), this.model.name);
+      await this.#hashValues(values);
       const session = await this.#session();
       return await this.#upsert(session, values);
     } catch (error) {
@@ -278,7 +361,14 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
     const returning = dialect.supportsReturning && this.#config.managedKey;
     const generatedKey = this.#config.managedKey ? this.keyField : undefined;
     const statement = this.#statements.prepare(session, `upsert:${conflict}:${names.length}`, () =>
-      dialect.upsert(this.tableName, names, [conflict], update, returning ? [this.keyField] : [], generatedKey),
+      dialect.upsert(
+        this.tableName,
+        names,
+        [conflict],
+        update,
+        returning ? [this.keyField] : [],
+        generatedKey,
+      ),
     );
     const params = columns.map((c) => dialect.encode(c.kind, values[c.name]));
     let key = keyValue;
@@ -290,7 +380,7 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
       if (keyValue == null) key = dialect.decode(this.#key.kind, result.lastInsertId);
     }
     values[this.keyField] = key;
-    return hydrate(this.model, values, key);
+    return hydrate(this.model, values, key, this.#assign);
   }
 
   /**
@@ -317,6 +407,7 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
         );
       }
       values = validateData(this.#schema, this.#plain(instance), this.model.name);
+      await this.#hashValues(values);
       const session = await this.#session();
       const saved =
         this.#config.managedKey && current == null
@@ -348,6 +439,7 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
         throw new InvalidQueryError("updateWhere() needs criteria: an empty filter would update every row");
       }
       const assignments = this.#validateUpdates(updates);
+      await this.#hashValues(assignments);
       return await runTransaction(this.engine, async () => {
         const session = await this.#session();
         const keys = await this.#matchingKeys(session, compiled);
@@ -359,7 +451,9 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
           const list = chunk.map((_, i) => d.param(names.length + i + 1)).join(", ");
           const sql = `UPDATE ${d.quote(this.tableName)} SET ${sets} WHERE ${d.quote(this.keyField)} IN (${list})`;
           const params = [...names.map((n) => assignments[n]), ...chunk];
-          await this.#statements.prepare(session, `update:${names.join(",")}:${chunk.length}`, () => sql).run(params);
+          await this.#statements
+            .prepare(session, `update:${names.join(",")}:${chunk.length}`, () => sql)
+            .run(params);
         }
         return await this.#byKeys(session, keys);
       });
@@ -370,18 +464,23 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
 
   #validateUpdates(updates: unknown): Record<string, unknown> {
     if (!isPlainObject(updates) || Object.keys(updates).length === 0) {
-      throw new InvalidQueryError("updateWhere() needs at least one field to update, e.g. { role: 'active' }");
+      throw new InvalidQueryError(
+        "updateWhere() needs at least one field to update, e.g. { role: 'active' }",
+      );
     }
     const out: Record<string, unknown> = {};
     for (const name in updates) {
       const field = this.#fields.get(name);
       if (field === undefined) {
-        throw new ValidationError(`${this.model.name}: unknown field "${name}"; fields: ${this.#columns.join(", ")}`, [
-          { path: [name], message: `unknown field "${name}"`, code: "unrecognized_keys" },
-        ]);
+        throw new ValidationError(
+          `${this.model.name}: unknown field "${name}"; fields: ${this.#columns.join(", ")}`,
+          [{ path: [name], message: `unknown field "${name}"`, code: "unrecognized_keys" }],
+        );
       }
       if (name === this.keyField) {
-        throw new ImmutableFieldError(`${this.model.name}.${this.keyField} is immutable: updateWhere() cannot change keys`);
+        throw new ImmutableFieldError(
+          `${this.model.name}.${this.keyField} is immutable: updateWhere() cannot change keys`,
+        );
       }
       const result = field.schema.safeParse(updates[name]);
       if (!result.success) throw validationError(this.model.name, result.error);
@@ -438,7 +537,8 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
 
   /** Deletes an instance's row (by the key it was loaded with); `false` if it was never saved. */
   async deleteInstance(instance: T): Promise<boolean> {
-    const key = persistedKey(instance as unknown as ModelBase) ?? (instance as Record<string, unknown>)[this.keyField];
+    const key =
+      persistedKey(instance as unknown as ModelBase) ?? (instance as Record<string, unknown>)[this.keyField];
     if (key == null) return false;
     return this.delete(key as KeyValue);
   }
@@ -480,22 +580,34 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
    * const byEmail = await User.objects.get({ email: "alice@example.com" });
    * ```
    */
-  async get(keyOrCriteria: KeyValue | Criteria<D>): Promise<T | null> {
+  get(keyOrCriteria: KeyValue | Criteria<D>, extra?: never): Promise<T | null> {
     try {
-      if (arguments.length !== 1) {
-        throw new InvalidQueryError("get() takes one key or one criteria object, e.g. get(1) or get({ email })");
+      if (extra !== undefined) {
+        throw new InvalidQueryError(
+          "get() takes one key or one criteria object, e.g. get(1) or get({ email })",
+        );
       }
-      let session = this.#session();
-      if (session instanceof Promise) session = await session;
-      if (isPlainObject(keyOrCriteria)) return await this.#first(session, keyOrCriteria, "ASC");
+      const session = this.#session();
+      if (session instanceof Promise || isPlainObject(keyOrCriteria))
+        return this.#getSlow(session, keyOrCriteria);
       const param = this.#keyParam(keyOrCriteria);
-      const statement = this.#statements.prepare(session, "get", () => {
+      this.#getEntry ??= this.#statements.entry("get", () => {
         const d = this.#d;
         return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)} WHERE ${d.quote(this.keyField)} = ${d.param(1)}`;
       });
-      let rows = statement.all([param]);
-      if (rows instanceof Promise) rows = await rows;
-      return rows.length === 0 ? null : this.#hydrate(rows[0]);
+      const row = one(this.#statements.statementFor(this.#getEntry, session), [param]);
+      if (row instanceof Promise) return row.then(this.#oneOrNull, this.#rejectWith);
+      return Promise.resolve(row === undefined ? null : this.#hydrate(row));
+    } catch (error) {
+      return Promise.reject(this.#error(error));
+    }
+  }
+
+  async #getSlow(pending: Session | Promise<Session>, keyOrCriteria: unknown): Promise<T | null> {
+    try {
+      const session = await pending;
+      if (isPlainObject(keyOrCriteria)) return await this.#first(session, keyOrCriteria, "ASC");
+      return await this.get(keyOrCriteria as KeyValue);
     } catch (error) {
       throw this.#error(error);
     }
@@ -512,7 +624,9 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
   async require(keyOrCriteria: KeyValue | Criteria<D>): Promise<T> {
     const found = await this.get(keyOrCriteria);
     if (found === null) {
-      const what = isPlainObject(keyOrCriteria) ? describeCriteria(keyOrCriteria) : `${this.keyField} = ${String(keyOrCriteria)}`;
+      const what = isPlainObject(keyOrCriteria)
+        ? describeCriteria(keyOrCriteria)
+        : `${this.keyField} = ${String(keyOrCriteria)}`;
       throw new RecordNotFoundError(`no ${this.model.name} in "${this.tableName}" where ${what}`);
     }
     return found;
@@ -526,31 +640,47 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
    * const page = await User.objects.filter({ role: "active" }, { orderBy: "name", limit: 20, offset: 40 });
    * ```
    */
-  async filter(criteria?: Criteria<D>, options?: FilterOptions<D>): Promise<T[]> {
+  filter(criteria?: Criteria<D>, options?: FilterOptions<D>): Promise<T[]> {
     try {
-      let session = this.#session();
-      if (session instanceof Promise) session = await session;
-      const compiled = this.#compile(criteria);
-      const d = this.#d;
-      const limit = options === undefined ? null : count("limit", options.limit);
-      const offset = options === undefined ? null : count("offset", options.offset);
-      const orderBy = options?.orderBy;
-      const orderKey = orderBy === undefined ? "" : typeof orderBy === "string" ? orderBy : JSON.stringify(orderBy);
-      const tail = d.limitOffset(limit, offset, compiled.params.length + 1);
-      const key = `filter:${compiled.shape}|${orderKey}|${limit === null ? 0 : 1}${offset === null ? 0 : 1}`;
-      const statement = this.#statements.prepare(session, key, () => {
-        const order = compileOrderBy(orderBy, this.#fields, d, this.tableName);
-        return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)}${this.#where(compiled)}${order}${tail.sql}`;
-      });
-      const params = tail.params.length === 0 ? compiled.params : [...compiled.params, ...tail.params];
-      let rows = statement.all(params);
-      if (rows instanceof Promise) rows = await rows;
-      const out = new Array<T>(rows.length);
-      for (let i = 0; i < rows.length; i++) out[i] = this.#hydrate(rows[i]);
-      return out;
+      const session = this.#session();
+      if (session instanceof Promise) {
+        return session
+          .then((s) => this.#filter(s, criteria, options))
+          .then(this.#hydrateAll, this.#rejectWith);
+      }
+      const rows = this.#filter(session, criteria, options);
+      if (rows instanceof Promise) return rows.then(this.#hydrateAll, this.#rejectWith);
+      return Promise.resolve(this.#hydrateAll(rows));
     } catch (error) {
-      throw this.#error(error);
+      return Promise.reject(this.#error(error));
     }
+  }
+
+  #filter(
+    session: Session,
+    criteria: unknown,
+    options: FilterOptions<D> | undefined,
+  ): Row[] | Promise<Row[]> {
+    const compiled = this.#compile(criteria);
+    if (options === undefined) {
+      const statement = this.#filterStatements.prepare(session, compiled.shape, () => {
+        return `SELECT ${this.#selectList} FROM ${this.#d.quote(this.tableName)}${this.#where(compiled)}`;
+      });
+      return statement.all(compiled.params);
+    }
+    const d = this.#d;
+    const limit = count("limit", options.limit);
+    const offset = count("offset", options.offset);
+    const orderBy = options.orderBy;
+    const orderKey =
+      orderBy === undefined ? "" : typeof orderBy === "string" ? orderBy : JSON.stringify(orderBy);
+    const tail = d.limitOffset(limit, offset, compiled.params.length + 1);
+    const key = `filter:${compiled.shape}|${orderKey}|${limit === null ? 0 : 1}${offset === null ? 0 : 1}`;
+    const statement = this.#statements.prepare(session, key, () => {
+      const order = compileOrderBy(orderBy, this.#fields, d, this.tableName);
+      return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)}${this.#where(compiled)}${order}${tail.sql}`;
+    });
+    return statement.all(tail.params.length === 0 ? compiled.params : [...compiled.params, ...tail.params]);
   }
 
   /**
@@ -639,21 +769,27 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
    * const active = await User.objects.count({ role: "active" });
    * ```
    */
-  async count(criteria?: Criteria<D>): Promise<number> {
+  count(criteria?: Criteria<D>): Promise<number> {
     try {
-      let session = this.#session();
-      if (session instanceof Promise) session = await session;
-      const compiled = this.#compile(criteria);
-      const statement = this.#statements.prepare(session, `count:${compiled.shape}`, () => {
-        const d = this.#d;
-        return `SELECT COUNT(*) AS ${d.quote("n")} FROM ${d.quote(this.tableName)}${this.#where(compiled)}`;
-      });
-      let rows = statement.all(compiled.params);
-      if (rows instanceof Promise) rows = await rows;
-      return Number(rows[0].n);
+      const session = this.#session();
+      if (session instanceof Promise) {
+        return session.then((s) => this.#count(s, criteria)).then(this.#countOf, this.#rejectWith);
+      }
+      const rows = this.#count(session, criteria);
+      if (rows instanceof Promise) return rows.then(this.#countOf, this.#rejectWith);
+      return Promise.resolve(Number(rows[0].n));
     } catch (error) {
-      throw this.#error(error);
+      return Promise.reject(this.#error(error));
     }
+  }
+
+  #count(session: Session, criteria: unknown): Row[] | Promise<Row[]> {
+    const compiled = this.#compile(criteria);
+    const statement = this.#countStatements.prepare(session, compiled.shape, () => {
+      const d = this.#d;
+      return `SELECT COUNT(*) AS ${d.quote("n")} FROM ${d.quote(this.tableName)}${this.#where(compiled)}`;
+    });
+    return statement.all(compiled.params);
   }
 
   /**
@@ -665,11 +801,15 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
    * ```
    */
   async refresh(instance: T): Promise<T> {
-    const key = persistedKey(instance as unknown as ModelBase) ?? (instance as Record<string, unknown>)[this.keyField];
-    if (key == null) throw new RecordNotFoundError(`this ${this.model.name} was never saved: there is nothing to refresh`);
+    const key =
+      persistedKey(instance as unknown as ModelBase) ?? (instance as Record<string, unknown>)[this.keyField];
+    if (key == null)
+      throw new RecordNotFoundError(`this ${this.model.name} was never saved: there is nothing to refresh`);
     const fresh = await this.get(key as KeyValue);
     if (fresh === null) {
-      throw new RecordNotFoundError(`${this.model.name} with ${this.keyField} = ${String(key)} no longer exists in "${this.tableName}"`);
+      throw new RecordNotFoundError(
+        `${this.model.name} with ${this.keyField} = ${String(key)} no longer exists in "${this.tableName}"`,
+      );
     }
     return fresh;
   }
@@ -764,7 +904,9 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
     const session = await this.#session();
     const existing = await this.columnNames();
     if (existing.includes(name)) {
-      throw new MigrationError(`column "${name}" already exists on "${this.tableName}": use ensureColumn() to add it only if missing`);
+      throw new MigrationError(
+        `column "${name}" already exists on "${this.tableName}": use ensureColumn() to add it only if missing`,
+      );
     }
     let column: ColumnSpec;
     try {
@@ -774,7 +916,9 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
       await session.exec(this.#d.addColumn(this.tableName, column));
     } catch (error) {
       if (error instanceof MigrationError) throw error;
-      throw new MigrationError(`cannot add column "${name}" to "${this.tableName}": ${messageOf(error)}`, { cause: error });
+      throw new MigrationError(`cannot add column "${name}" to "${this.tableName}": ${messageOf(error)}`, {
+        cause: error,
+      });
     }
   }
 
@@ -823,12 +967,8 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
    * });
    * ```
    */
-  async transaction<R>(fn: () => Promise<R> | R): Promise<R> {
-    try {
-      return await runTransaction(this.engine, fn);
-    } catch (error) {
-      throw this.#error(error);
-    }
+  transaction<R>(fn: () => Promise<R> | R): Promise<R> {
+    return runTransaction(this.engine, fn, (error) => this.#error(error));
   }
 
   /**
@@ -846,7 +986,24 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
   // ---------------------------------------------------------------- internals
 
   #compile(criteria: unknown): CompiledCriteria {
+    if (this.hashedFields.length > 0 && isPlainObject(criteria)) {
+      for (const name of this.hashedFields) {
+        if (Object.hasOwn(criteria, name)) {
+          throw new InvalidQueryError(
+            `${this.model.name}.${name} is stored hashed (salted), so criteria cannot match it: find the row by another field, then call verifyPassword()`,
+          );
+        }
+      }
+    }
     return (this.#compiler as CriteriaCompiler).compile(criteria);
+  }
+
+  /** Replaces plain values of `hashedFields` with their hash, in place; existing hashes are kept. */
+  async #hashValues(values: Record<string, unknown>): Promise<void> {
+    for (const name of this.hashedFields) {
+      const value = values[name];
+      if (typeof value === "string" && !isPasswordHash(value)) values[name] = await hashPassword(value);
+    }
   }
 
   #where(compiled: CompiledCriteria): string {
@@ -855,7 +1012,9 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
 
   #keyParam(key: unknown): unknown {
     if (key === null || key === undefined || typeof key === "object") {
-      throw new InvalidQueryError(`${this.model.name}: a key must be a value of "${this.keyField}", got ${String(key)}`);
+      throw new InvalidQueryError(
+        `${this.model.name}: a key must be a value of "${this.keyField}", got ${String(key)}`,
+      );
     }
     if (this.#key.kind === "integer" && Number.isSafeInteger(key)) return key;
     return (this.#compiler as CriteriaCompiler).value(this.#key, key);
@@ -874,22 +1033,29 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
   /** A row read back: decoded per column kind, validated by the schema, as an instance. */
   #hydrate(row: Row): T {
     const decoded = this.#decoded;
-    const d = this.#d;
+    const d = this.#dialect as Dialect;
     for (let i = 0; i < decoded.length; i++) {
       const field = decoded[i];
       const value = row[field.name];
       if (value === null || value === undefined) {
         if (field.optional && !field.nullable) row[field.name] = undefined;
-      } else {
+      } else if (typeof value !== "number" || (field.kind !== "integer" && field.kind !== "float")) {
+        // A JS number in a number column needs no decoding on any dialect: skip the call.
         row[field.name] = d.decode(field.kind, value);
       }
     }
-    const result = this.#schema.safeParse(row);
-    if (!result.success) {
-      throw validationError(this.model.name, result.error, `a row read back from "${this.tableName}" breaks the model`);
+    let data: Record<string, unknown>;
+    try {
+      data = this.#schema.parse(row) as Record<string, unknown>;
+    } catch (error) {
+      if (!(error instanceof Error) || !("issues" in error)) throw error;
+      throw validationError(
+        this.model.name,
+        error as z.ZodError,
+        `a row read back from "${this.tableName}" breaks the model`,
+      );
     }
-    const data = result.data as Record<string, unknown>;
-    return hydrate(this.model, data, data[this.keyField]);
+    return hydrate(this.model, data, data[this.keyField], this.#assign);
   }
 
   #schemaError(error: unknown, what: string): RegistryError {
@@ -923,26 +1089,47 @@ export class ModelManager<T extends object = ModelBase, I = Record<string, unkno
         );
       }
       case "foreign-key":
-        return new ForeignKeyError(`a foreign key of "${table}" does not match any row`, table, { cause: error });
-      case "not-null":
-        return new ValidationError(`"${table}": ${kind.column ?? "a column"} cannot be null`, [
-          { path: kind.column ? [kind.column] : [], message: "cannot be null", code: "invalid_type" },
-        ], { cause: error });
-      case "connection":
-        return new ConnectionError(`lost the database connection of "${table}": ${messageOf(error)}`, { cause: error });
-      case "timeout":
-        return new StatementTimeoutError(`a statement on "${table}" timed out or the database was busy`, { cause: error });
-      case "missing-table":
-        return new SchemaError(`table "${table}" does not exist: call ${this.model.name}.createSchema() or keep autoCreate on`, {
+        return new ForeignKeyError(`a foreign key of "${table}" does not match any row`, table, {
           cause: error,
         });
+      case "not-null":
+        return new ValidationError(
+          `"${table}": ${kind.column ?? "a column"} cannot be null`,
+          [{ path: kind.column ? [kind.column] : [], message: "cannot be null", code: "invalid_type" }],
+          { cause: error },
+        );
+      case "connection":
+        return new ConnectionError(`lost the database connection of "${table}": ${messageOf(error)}`, {
+          cause: error,
+        });
+      case "timeout":
+        return new StatementTimeoutError(`a statement on "${table}" timed out or the database was busy`, {
+          cause: error,
+        });
+      case "missing-table":
+        return new SchemaError(
+          `table "${table}" does not exist: call ${this.model.name}.createSchema() or keep autoCreate on`,
+          {
+            cause: error,
+          },
+        );
       default:
         return new DatabaseError(`database error on "${table}": ${messageOf(error)}`, { cause: error });
     }
   }
 }
 
-function columnSpec(field: FieldInfo, config: Pick<ManagerConfig, "keyField" | "managedKey" | "uniqueFields">): ColumnSpec {
+/** The first row of a statement, through its one-row path when the driver has one. */
+function one(statement: Statement, params: readonly unknown[]): Row | undefined | Promise<Row | undefined> {
+  if (statement.get !== undefined) return statement.get(params);
+  const rows = statement.all(params);
+  return rows instanceof Promise ? rows.then((r) => r[0]) : rows[0];
+}
+
+function columnSpec(
+  field: FieldInfo,
+  config: Pick<ManagerConfig, "keyField" | "managedKey" | "uniqueFields">,
+): ColumnSpec {
   const primaryKey = field.name === config.keyField;
   const unique = !primaryKey && config.uniqueFields.includes(field.name);
   return {

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { ModelRegistrationError, ValidationError } from "./errors.js";
+import { ConfigurationError, ModelRegistrationError, ValidationError } from "./errors.js";
 import type { ModelManager } from "./manager.js";
+import { verifyPassword } from "./password.js";
 import { isZodObject } from "./zod-to-columns.js";
 
 /** The fields of a model: a Zod shape. */
@@ -32,6 +33,26 @@ export interface ModelClass<S extends ModelShape> {
   /** Deletes every row, keeping the table. */
   truncate(): Promise<void>;
 }
+
+/**
+ * The manager type of a model class. A class that adds members (relationship accessors, methods)
+ * declares it so `objects` returns instances of the class itself (TypeScript types inherited
+ * statics against the base class):
+ *
+ * @example
+ * ```ts
+ * @databaseRegistry("app.db")
+ * class Author extends Model({ id: z.int().nullable().default(null), name: z.string() }) {
+ *   declare static readonly objects: ManagerOf<typeof Author>;
+ *   @HasMany(() => Post, { foreignKey: "author_id" }) accessor posts!: Promise<Post[]>;
+ * }
+ * ```
+ */
+export type ManagerOf<C extends abstract new (...args: never[]) => object> = C extends {
+  readonly schema: z.ZodObject<infer S extends ModelShape>;
+}
+  ? ModelManager<InstanceType<C>, ModelInput<S>, ModelData<S>>
+  : never;
 
 /** Internal: the manager of a registered class, stored on the class under this symbol. */
 export const MANAGER: unique symbol = Symbol("registers.manager");
@@ -85,16 +106,58 @@ export class ModelBase {
   async refresh(): Promise<this> {
     const fresh = await managerOf(this).refresh(this);
     const fields = (this.constructor as unknown as { schema: z.ZodObject }).schema.shape;
-    for (const name in fields) (this as unknown as Record<string, unknown>)[name] = (fresh as unknown as Record<string, unknown>)[name];
+    for (const name in fields)
+      (this as unknown as Record<string, unknown>)[name] = (fresh as unknown as Record<string, unknown>)[
+        name
+      ];
     return this;
   }
 
-  /** The fields only (no relations, no methods). */
-  toJSON(): Record<string, unknown> {
+  /**
+   * The fields only (no relations, no methods). Fields of `hashedFields` are left out unless
+   * `includeHidden` is set (`JSON.stringify` never sets it).
+   *
+   * @example
+   * ```ts
+   * user.toJSON();                         // { id: 1, email: "ann@example.com" }
+   * user.toJSON({ includeHidden: true });  // { id: 1, email: "ann@example.com", password: "$scrypt$..." }
+   * ```
+   */
+  toJSON(options?: { readonly includeHidden?: boolean }): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const fields = (this.constructor as unknown as { schema: z.ZodObject }).schema.shape;
-    for (const name in fields) out[name] = (this as unknown as Record<string, unknown>)[name];
+    const hidden =
+      typeof options === "object" && options?.includeHidden === true ? undefined : hiddenFields(this);
+    for (const name in fields) {
+      if (hidden?.includes(name)) continue;
+      out[name] = (this as unknown as Record<string, unknown>)[name];
+    }
     return out;
+  }
+
+  /**
+   * Checks a candidate password against this instance's stored hash (`hashedFields`; the first one
+   * unless `field` names another), in constant time. `ConfigurationError` if the model hashes nothing.
+   *
+   * @example
+   * ```ts
+   * const user = await User.objects.require({ email });
+   * if (!(await user.verifyPassword(body.password))) reply.code(401);
+   * ```
+   */
+  verifyPassword(candidate: string, field?: string): Promise<boolean> {
+    const hashed = (this.constructor as { [MANAGER]?: ModelManager<ModelBase> })[MANAGER]?.hashedFields ?? [];
+    const name = field ?? hashed[0];
+    if (name === undefined || !hashed.includes(name)) {
+      const model = this.constructor.name;
+      return Promise.reject(
+        new ConfigurationError(
+          `${model}: ${field === undefined ? "no field is" : `"${field}" is not`} in hashedFields; register it with { hashedFields: ["password"] }`,
+        ),
+      );
+    }
+    const stored = (this as unknown as Record<string, unknown>)[name];
+    return verifyPassword(candidate, typeof stored === "string" ? stored : "");
   }
 
   /** Forwards to the manager: creates the table if missing. */
@@ -137,7 +200,14 @@ export const RESERVED_STATICS: ReadonlySet<string> = new Set([
   "arguments",
 ]);
 /** Instance members `ModelBase` defines; a field may not reuse them. */
-export const RESERVED_MEMBERS: ReadonlySet<string> = new Set(["save", "delete", "refresh", "toJSON", "constructor"]);
+export const RESERVED_MEMBERS: ReadonlySet<string> = new Set([
+  "save",
+  "delete",
+  "refresh",
+  "toJSON",
+  "verifyPassword",
+  "constructor",
+]);
 
 /**
  * Returns a base class for a model with these fields (a shape or a `z.object`). Instances carry the
@@ -151,7 +221,8 @@ export const RESERVED_MEMBERS: ReadonlySet<string> = new Set(["save", "delete", 
  */
 export function Model<S extends ModelShape>(shape: S | z.ZodObject<S>): ModelClass<S> {
   const schema = (isZodObject(shape) ? shape : z.object(shape as S)) as z.ZodObject<S>;
-  if (!isZodObject(schema)) throw new ModelRegistrationError("Model() takes a shape object or a z.object(...)");
+  if (!isZodObject(schema))
+    throw new ModelRegistrationError("Model() takes a shape object or a z.object(...)");
   class RegistersModel extends ModelBase {
     static readonly schema = schema;
   }
@@ -176,9 +247,10 @@ export function validateData(schema: z.ZodObject, data: unknown, model: string):
   const shape = schema.shape;
   for (const key in data) {
     if (!Object.hasOwn(shape, key)) {
-      throw new ValidationError(`${model}: unknown field "${key}"; fields: ${Object.keys(shape).join(", ")}`, [
-        { path: [key], message: `unknown field "${key}"`, code: "unrecognized_keys" },
-      ]);
+      throw new ValidationError(
+        `${model}: unknown field "${key}"; fields: ${Object.keys(shape).join(", ")}`,
+        [{ path: [key], message: `unknown field "${key}"`, code: "unrecognized_keys" }],
+      );
     }
   }
   const result = schema.safeParse(data);
@@ -195,7 +267,11 @@ export function validateData(schema: z.ZodObject, data: unknown, model: string):
  * ```
  */
 export function validationError(model: string, error: z.ZodError, what = "invalid data"): ValidationError {
-  const issues = error.issues.map((issue) => ({ path: issue.path, message: issue.message, code: issue.code }));
+  const issues = error.issues.map((issue) => ({
+    path: issue.path,
+    message: issue.message,
+    code: issue.code,
+  }));
   const detail = issues.map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`).join("; ");
   return new ValidationError(`${model}: ${what}: ${detail}`, issues, { cause: error });
 }
@@ -209,13 +285,36 @@ export function validationError(model: string, error: z.ZodError, what = "invali
  * const user = hydrate(User, parsedRow, parsedRow.id);
  * ```
  */
-export function hydrate<T>(model: new (data?: never) => T, data: Record<string, unknown>, key: unknown): T {
+export function hydrate<T>(
+  model: new (data?: never) => T,
+  data: Record<string, unknown>,
+  key: unknown,
+  assign: Assigner = Object.assign,
+): T {
   hydrating = true;
   const instance = new model();
   hydrating = false;
-  Object.assign(instance as object, data);
+  assign(instance as object, data);
   markPersisted(instance as ModelBase, key);
   return instance;
+}
+
+/** Copies a model's fields from one object to another. */
+export type Assigner = (target: object, source: Record<string, unknown>) => unknown;
+
+/**
+ * A field-copying function specialised for one model's fields (straight-line property stores, about
+ * twice as fast as `Object.assign` for rows read back). Field names are embedded as JSON strings.
+ *
+ * @example
+ * ```ts
+ * const assign = compileAssigner(["id", "name"]);
+ * assign(instance, { id: 1, name: "Ann" });
+ * ```
+ */
+export function compileAssigner(fields: readonly string[]): Assigner {
+  const body = fields.map((f) => `t[${JSON.stringify(f)}] = s[${JSON.stringify(f)}];`).join("\n");
+  return new Function("t", "s", body) as Assigner;
 }
 
 /** The key an instance was loaded or saved with, or `undefined` if it was never persisted. */
@@ -227,6 +326,12 @@ export function persistedKey(instance: ModelBase): unknown {
 /** Records the key an instance is persisted under (after save/upsert). */
 export function setPersistedKey(instance: ModelBase, key: unknown): void {
   markPersisted(instance, key);
+}
+
+/** The `hashedFields` of an instance's registered model (none when unregistered). */
+function hiddenFields(instance: ModelBase): readonly string[] | undefined {
+  const manager = (instance.constructor as { [MANAGER]?: ModelManager<ModelBase> })[MANAGER];
+  return manager !== undefined && manager.hashedFields.length > 0 ? manager.hashedFields : undefined;
 }
 
 function managerOf(instance: ModelBase): ModelManager<ModelBase> {

@@ -52,9 +52,12 @@ function manager(model: unknown, role: string): AnyManager {
   try {
     return managerOfClass(model);
   } catch (error) {
-    throw new RelationshipError(`the ${role} model of this relationship is not registered: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new RelationshipError(
+      `the ${role} model of this relationship is not registered: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -76,7 +79,9 @@ function decorator<V>(relation: Relation<V>): RelationDecorator<V> {
       return relation.load(this);
     },
     set(): void {
-      throw new RelationshipError(`${String(context.name)} is a read-only relationship: change the foreign key fields instead`);
+      throw new RelationshipError(
+        `${String(context.name)} is a read-only relationship: change the foreign key fields instead`,
+      );
     },
   });
   return Object.assign(decorate, { relation }) as unknown as RelationDecorator<V>;
@@ -93,7 +98,10 @@ function decorator<V>(relation: Relation<V>): RelationDecorator<V> {
  * }
  * ```
  */
-export function HasMany<M extends ModelBase>(target: () => RelatedModel<M>, options: HasManyOptions): RelationDecorator<M[]> {
+export function HasMany<M extends ModelBase>(
+  target: () => RelatedModel<M>,
+  options: HasManyOptions,
+): RelationDecorator<M[]> {
   return decorator<M[]>({
     kind: "hasMany",
     async load(owner) {
@@ -104,7 +112,10 @@ export function HasMany<M extends ModelBase>(target: () => RelatedModel<M>, opti
       requireField(ownerManager, localKey, "HasMany localKey");
       const value = (owner as unknown as Record<string, unknown>)[localKey];
       if (value === null || value === undefined) return [];
-      return (await targetManager.filter({ [options.foreignKey]: value }, { orderBy: targetManager.keyField })) as unknown as M[];
+      return (await targetManager.filter(
+        { [options.foreignKey]: value },
+        { orderBy: targetManager.keyField },
+      )) as unknown as M[];
     },
   });
 }
@@ -165,7 +176,10 @@ export function HasManyThrough<M extends ModelBase>(
       requireField(throughManager, options.targetKey, "HasManyThrough targetKey");
       const ownerKey = (owner as unknown as Record<string, unknown>)[ownerManager.keyField];
       if (ownerKey === null || ownerKey === undefined) return [];
-      const links = await throughManager.filter({ [options.sourceKey]: ownerKey }, { orderBy: throughManager.keyField });
+      const links = await throughManager.filter(
+        { [options.sourceKey]: ownerKey },
+        { orderBy: throughManager.keyField },
+      );
       const ids: unknown[] = [];
       const seen = new Set<unknown>();
       for (const link of links) {
@@ -178,7 +192,8 @@ export function HasManyThrough<M extends ModelBase>(
       const byKey = new Map<unknown, M>();
       for (let i = 0; i < ids.length; i += 500) {
         const rows = await targetManager.filter({ [targetManager.keyField]: ids.slice(i, i + 500) });
-        for (const row of rows) byKey.set((row as unknown as Record<string, unknown>)[targetManager.keyField], row as unknown as M);
+        for (const row of rows)
+          byKey.set((row as unknown as Record<string, unknown>)[targetManager.keyField], row as unknown as M);
       }
       const out: M[] = [];
       for (const id of ids) {
@@ -202,16 +217,20 @@ export function HasManyThrough<M extends ModelBase>(
  */
 export function relate<C extends RelatedModel<ModelBase>>(
   model: C,
-  relations: Record<string, RelationDecorator<unknown> | Relation<unknown>>,
+  relations: Record<string, { readonly relation: Relation<unknown> } | Relation<unknown>>,
 ): C {
   const schema = (model as unknown as { schema?: { shape?: Record<string, unknown> } }).schema;
   for (const [name, entry] of Object.entries(relations)) {
     const relation = "relation" in entry ? entry.relation : (entry as Relation<unknown>);
     if (typeof relation?.load !== "function") {
-      throw new RelationshipError(`relate(): "${name}" must be HasMany(...), BelongsTo(...) or HasManyThrough(...)`);
+      throw new RelationshipError(
+        `relate(): "${name}" must be HasMany(...), BelongsTo(...) or HasManyThrough(...)`,
+      );
     }
     if (schema?.shape && Object.hasOwn(schema.shape, name)) {
-      throw new RelationshipError(`relate(): "${name}" is already a field of ${model.name}; name the relationship differently`);
+      throw new RelationshipError(
+        `relate(): "${name}" is already a field of ${model.name}; name the relationship differently`,
+      );
     }
     Object.defineProperty(model.prototype, name, {
       configurable: true,
@@ -220,7 +239,9 @@ export function relate<C extends RelatedModel<ModelBase>>(
         return relation.load(this);
       },
       set() {
-        throw new RelationshipError(`${name} is a read-only relationship: change the foreign key fields instead`);
+        throw new RelationshipError(
+          `${name} is a read-only relationship: change the foreign key fields instead`,
+        );
       },
     });
   }

@@ -45,7 +45,24 @@ export function transactionConnection(engine: Engine): Connection | undefined {
  * });
  * ```
  */
-export async function runTransaction<R>(engine: Engine, fn: () => Promise<R> | R): Promise<R> {
+export async function runTransaction<R>(
+  engine: Engine,
+  fn: () => Promise<R> | R,
+  mapError: (error: unknown) => unknown = (error) => error,
+): Promise<R> {
+  try {
+    return await transact(engine, fn);
+  } catch (error) {
+    throw error instanceof CallbackFailure ? error.error : mapError(error);
+  }
+}
+
+/** Wraps what the callback threw, so it is rethrown unchanged (driver failures are mapped). */
+class CallbackFailure {
+  constructor(readonly error: unknown) {}
+}
+
+async function transact<R>(engine: Engine, fn: () => Promise<R> | R): Promise<R> {
   const dialect = await engine.resolveDialect();
   let current: TransactionFrame | undefined;
   for (let frame = storage.getStore(); frame !== undefined; frame = frame.parent) {
@@ -71,7 +88,7 @@ export async function runTransaction<R>(engine: Engine, fn: () => Promise<R> | R
       } catch (error) {
         await frame.connection.exec(dialect.rollbackToSavepoint(name));
         await frame.connection.exec(dialect.releaseSavepoint(name));
-        throw error;
+        throw new CallbackFailure(error);
       }
       await frame.connection.exec(dialect.releaseSavepoint(name));
       return result;
@@ -91,7 +108,12 @@ export async function runTransaction<R>(engine: Engine, fn: () => Promise<R> | R
   open++;
   let broken = false;
   try {
-    await connection.exec(dialect.begin());
+    try {
+      await connection.exec(dialect.begin());
+    } catch (error) {
+      broken = true;
+      throw error;
+    }
     let result: R;
     try {
       result = await storage.run(frame, fn);
@@ -101,7 +123,7 @@ export async function runTransaction<R>(engine: Engine, fn: () => Promise<R> | R
       } catch {
         broken = true;
       }
-      throw error;
+      throw new CallbackFailure(error);
     }
     try {
       await connection.exec("COMMIT");

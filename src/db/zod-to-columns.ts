@@ -98,7 +98,8 @@ export function describeField(name: string, schema: z.ZodType): FieldInfo {
         const base = { name, nullable, optional, hasDefault, defaultValue, schema };
         if (def.type === "enum") {
           const values = Object.values(def.entries ?? {});
-          if (values.every((v) => typeof v === "string")) return { ...base, kind: "enum", enumValues: values as string[] };
+          if (values.every((v) => typeof v === "string"))
+            return { ...base, kind: "enum", enumValues: values as string[] };
           return { ...base, kind: values.every((v) => Number.isInteger(v)) ? "integer" : "float" };
         }
         if (def.type === "literal") return { ...base, ...literalKind(name, def.values ?? []) };
@@ -113,7 +114,11 @@ function kindOf(name: string, def: Def): ColumnKind {
   switch (def.type) {
     case "number":
       if (def.format && INTEGER_FORMATS.has(def.format)) return "integer";
-      if (def.checks?.some((c) => c._zod.def.check === "number_format" && INTEGER_FORMATS.has(c._zod.def.format ?? ""))) {
+      if (
+        def.checks?.some(
+          (c) => c._zod.def.check === "number_format" && INTEGER_FORMATS.has(c._zod.def.format ?? ""),
+        )
+      ) {
         return "integer";
       }
       return "float";
@@ -178,7 +183,11 @@ export function describeShape(schema: z.ZodType): FieldInfo[] {
  * ```
  */
 export function isZodSchema(value: unknown): value is z.ZodType {
-  return typeof value === "object" && value !== null && typeof (value as { _zod?: { def?: unknown } })._zod?.def === "object";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { _zod?: { def?: unknown } })._zod?.def === "object"
+  );
 }
 
 /**

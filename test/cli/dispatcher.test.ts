@@ -27,7 +27,12 @@ class DatabaseService {
 function seedApp() {
   const registry = new CommandRegistry({ name: "app" });
   registry.register(
-    { name: "seed", description: "Seed the database", ops: ["-s"], args: { count: z.int(), db: DatabaseService } },
+    {
+      name: "seed",
+      description: "Seed the database",
+      ops: ["-s"],
+      args: { count: z.int(), db: DatabaseService },
+    },
     ({ count, db }) => {
       db.insertFixtures(count);
       return `Seeded ${count} records into ${db.url}.`;
@@ -47,7 +52,10 @@ describe("DIContainer", () => {
     class Other {}
     assert.throws(
       () => c.resolve(Other),
-      (e: unknown) => e instanceof DependencyNotFoundError && e.dependency === "Other" && e.code === "E_DEPENDENCY_NOT_FOUND",
+      (e: unknown) =>
+        e instanceof DependencyNotFoundError &&
+        e.dependency === "Other" &&
+        e.code === "E_DEPENDENCY_NOT_FOUND",
     );
   });
 });
@@ -62,7 +70,10 @@ describe("Dispatcher and buildParser: the seed's manual wiring", () => {
     assert.equal(parsed.kind, "command");
     if (parsed.kind !== "command") return;
     assert.deepEqual(parsed.args, { count: 100 });
-    assert.equal(await dispatcher.dispatch(parsed.command, parsed.args), "Seeded 100 records into sqlite:///app.db.");
+    assert.equal(
+      await dispatcher.dispatch(parsed.command, parsed.args),
+      "Seeded 100 records into sqlite:///app.db.",
+    );
     assert.deepEqual(container.resolve(DatabaseService).inserted, [100]);
     assert.equal(await dispatcher.dispatch("-s", { count: 2 }), "Seeded 2 records into sqlite:///app.db.");
     await assert.rejects(dispatcher.dispatch("nope", {}), UnknownCommandError);

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { z } from "zod";
 import { buildParser, CommandRegistry, DIContainer, UsageError } from "../../src/cli/index.js";
+import { runCaptured } from "./_support.js";
 
 class Service {}
 
@@ -117,9 +118,23 @@ describe("buildParser(...).parse", () => {
 
   it("parses plain descriptors the same way", () => {
     const r = parse(["plain", "Ann", "1.5", "b", "--loud", "--tag", "x"]);
-    assert.deepEqual(r.kind === "command" && r.args, { name: "Ann", size: 1.5, loud: true, limit: 5, tag: "x", mode: "b" });
+    assert.deepEqual(r.kind === "command" && r.args, {
+      name: "Ann",
+      size: 1.5,
+      loud: true,
+      limit: 5,
+      tag: "x",
+      mode: "b",
+    });
     const d = parse(["plain", "Ann", "2", "a", "--no-loud", "--limit", "7"]);
-    assert.deepEqual(d.kind === "command" && d.args, { name: "Ann", size: 2, loud: false, limit: 7, tag: undefined, mode: "a" });
+    assert.deepEqual(d.kind === "command" && d.args, {
+      name: "Ann",
+      size: 2,
+      loud: false,
+      limit: 7,
+      tag: undefined,
+      mode: "a",
+    });
   });
 
   it("`--` ends the options, so a positional may start with a dash", () => {
@@ -133,12 +148,22 @@ describe("buildParser(...).parse", () => {
     assert.deepEqual(parse(["-h"]), { kind: "help", command: "", verbose: false });
     assert.deepEqual(parse(["--version"]), { kind: "version", verbose: false });
     assert.deepEqual(parse(["report", "-h"]), { kind: "help", command: "report", verbose: false });
-    assert.deepEqual(parse(["report", "--bogus", "--help"]), { kind: "help", command: "report", verbose: false });
+    assert.deepEqual(parse(["report", "--bogus", "--help"]), {
+      kind: "help",
+      command: "report",
+      verbose: false,
+    });
     assert.deepEqual(parse(["db"]), { kind: "none", group: "db", verbose: false });
     assert.deepEqual(parse(["db", "--help"]), { kind: "help", command: "db", verbose: false });
     assert.deepEqual(parse(["completion", "zsh"]), { kind: "completion", shell: "zsh", verbose: false });
     const m = parse(["--verbose", "--output", "json", "db", "migrate", "--steps", "4"]);
-    assert.deepEqual(m, { kind: "command", command: "db migrate", args: { steps: 4 }, verbose: true, output: "json" });
+    assert.deepEqual(m, {
+      kind: "command",
+      command: "db migrate",
+      args: { steps: 4 },
+      verbose: true,
+      output: "json",
+    });
     const after = parse(["plain", "a", "1", "a", "--verbose", "--output=table"]);
     assert.equal(after.verbose, true);
     assert.equal(after.kind === "command" && after.output, "table");
@@ -179,7 +204,11 @@ describe("buildParser(...).parse", () => {
 
   it("an unknown command is an UnknownCommandError (a UsageError) with suggestions", () => {
     assert.throws(() => parse(["reprot"]), { code: "E_UNKNOWN_COMMAND", suggestions: ["report"] });
-    assert.throws(() => parse(["db", "migrat"]), { code: "E_UNKNOWN_COMMAND", suggestions: ["migrate"], command: "db" });
+    assert.throws(() => parse(["db", "migrat"]), {
+      code: "E_UNKNOWN_COMMAND",
+      suggestions: ["migrate"],
+      command: "db",
+    });
   });
 
   it("with a container, every dependency must be bound when the parser is built", () => {
@@ -268,6 +297,19 @@ describe("parser properties (fast-check)", () => {
         assert.ok(r.args.size === size, `${r.args.size} === ${size}`);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("run() on random argv exits 0, 1 or 2 and never prints a stack trace", async () => {
+    const container = new DIContainer().register(Service, new Service());
+    await fc.assert(
+      fc.asyncProperty(fc.array(tokens, { maxLength: 10 }), async (argv) => {
+        const r = await runCaptured(app(), argv, { container });
+        assert.ok(r.code === 0 || r.code === 1 || r.code === 2, `exit ${r.code} for ${JSON.stringify(argv)}`);
+        assert.doesNotMatch(r.stderr, /\n\s+at /);
+        if (r.code === 2) assert.match(r.stderr, /^error: [^\n]+\n/);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

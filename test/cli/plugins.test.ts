@@ -32,7 +32,10 @@ describe("loadPlugins", () => {
       assert.match(err.message, /missing: plugin folder not found/);
       return true;
     });
-    await assert.rejects(loadPlugins(join(fixtures, "ok", "beta.mjs"), new CommandRegistry()), PluginLoadError);
+    await assert.rejects(
+      loadPlugins(join(fixtures, "ok", "beta.mjs"), new CommandRegistry()),
+      PluginLoadError,
+    );
   });
 
   it("a module that throws on import is a PluginLoadError naming it and the reason", async () => {

@@ -63,7 +63,20 @@ describe("a real CLI process", () => {
   });
 
   it("parses every argument kind end to end; progress draws nothing when piped", () => {
-    const r = cli("report", "Q3", "12", "--ratio", "0.5", "--verbose", "--level", "high", "--tag", "x", "--big", "9007199254740993");
+    const r = cli(
+      "report",
+      "Q3",
+      "12",
+      "--ratio",
+      "0.5",
+      "--verbose",
+      "--level",
+      "high",
+      "--tag",
+      "x",
+      "--big",
+      "9007199254740993",
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), {
       title: "Q3",
@@ -76,6 +89,10 @@ describe("a real CLI process", () => {
       big: "9007199254740993",
     });
     const c = cli("count", "--n", "5", "--output", "table");
-    assert.deepEqual(c, { code: 0, stdout: "field          value\n-------------  -----\ncounted        5\nprogressDrawn  false\n", stderr: "" });
+    assert.deepEqual(c, {
+      code: 0,
+      stdout: "field          value\n-------------  -----\ncounted        5\nprogressDrawn  false\n",
+      stderr: "",
+    });
   });
 });

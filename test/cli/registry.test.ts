@@ -14,7 +14,12 @@ function greetApp() {
   const cli = new CommandRegistry({ name: "app" });
   const greet = ({ name }: { name: string }) => `Hello, ${name}!`;
   const returned = cli.register(
-    { name: "greet", description: "Greet someone by name", ops: ["-g", "--greet"], args: { name: z.string() } },
+    {
+      name: "greet",
+      description: "Greet someone by name",
+      ops: ["-g", "--greet"],
+      args: { name: z.string() },
+    },
     greet,
   );
   return { cli, greet, returned };
@@ -35,7 +40,8 @@ describe("CommandRegistry", () => {
 
   it("get() resolves every alias, with or without dashes", () => {
     const { cli } = greetApp();
-    for (const alias of ["greet", "--greet", "-g", "g", "-greet", "--g"]) assert.equal(cli.get(alias).name, "greet");
+    for (const alias of ["greet", "--greet", "-g", "g", "-greet", "--g"])
+      assert.equal(cli.get(alias).name, "greet");
     assert.equal(cli.has("g"), true);
     assert.equal(cli.has("greeter"), false);
   });
@@ -52,7 +58,10 @@ describe("CommandRegistry", () => {
         err.suggestions[0] === "greet" &&
         /Did you mean 'greet'\?/.test(err.message),
     );
-    assert.throws(() => cli.get("zzzzzz"), (err: unknown) => err instanceof UnknownCommandError && err.suggestions.length === 0);
+    assert.throws(
+      () => cli.get("zzzzzz"),
+      (err: unknown) => err instanceof UnknownCommandError && err.suggestions.length === 0,
+    );
   });
 
   it("a taken name or alias, with or without dashes, throws DuplicateCommandError", () => {
@@ -110,7 +119,10 @@ describe("CommandRegistry", () => {
       ArgumentDefinitionError,
     );
     assert.throws(() => cli.register({ name: "y", args: { help: String } }, () => 1), /reserved/);
-    assert.throws(() => cli.register({ name: "z", args: { dryRun: String, dry_run: String } }, () => 1), /--dry-run/);
+    assert.throws(
+      () => cli.register({ name: "z", args: { dryRun: String, dry_run: String } }, () => 1),
+      /--dry-run/,
+    );
     assert.throws(() => cli.register({ name: "" }, () => 1), FrameworkError);
     assert.throws(() => cli.register({ name: "a b" }, () => 1), FrameworkError);
     assert.equal(cli.size, 0);
@@ -130,7 +142,10 @@ describe("CommandRegistry", () => {
     assert.equal(db.get("migrate").fullName, "db migrate");
     assert.equal(cli.has("db"), false, "a group is not a command");
     assert.throws(() => cli.register({ name: "db" }, () => 1), DuplicateCommandError);
-    assert.throws(() => cli.get("db migrat"), (e: unknown) => e instanceof UnknownCommandError && e.suggestions[0] === "migrate");
+    assert.throws(
+      () => cli.get("db migrat"),
+      (e: unknown) => e instanceof UnknownCommandError && e.suggestions[0] === "migrate",
+    );
   });
 
   it("merge() copies commands and groups, refuses conflicts unless allowOverride", async () => {

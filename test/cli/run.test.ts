@@ -7,7 +7,12 @@ import { runCaptured } from "./_support.js";
 function app() {
   const cli = new CommandRegistry({ name: "app", version: "9.8.7", description: "A test app" });
   cli.register(
-    { name: "greet", description: "Greet someone by name", ops: ["-g", "--greet"], args: { name: z.string() } },
+    {
+      name: "greet",
+      description: "Greet someone by name",
+      ops: ["-g", "--greet"],
+      args: { name: z.string() },
+    },
     ({ name }) => `Hello, ${name}!`,
   );
   cli.register(
@@ -44,15 +49,26 @@ function app() {
   cli.register({ name: "throw-string" }, () => {
     throw "plain string";
   });
-  cli.group("db", { description: "Database tasks" }).register({ name: "migrate", ops: ["m"] }, () => "migrated");
+  cli
+    .group("db", { description: "Database tasks" })
+    .register({ name: "migrate", ops: ["m"] }, () => "migrated");
   return cli;
 }
 
 describe("run(): success", () => {
   it("every alias form runs the command and prints its string result as is", async () => {
-    for (const argv of [["greet", "Alice"], ["--greet", "Alice"], ["-g", "Alice"], ["g", "Alice"]]) {
+    for (const argv of [
+      ["greet", "Alice"],
+      ["--greet", "Alice"],
+      ["-g", "Alice"],
+      ["g", "Alice"],
+    ]) {
       const r = await runCaptured(app(), argv);
-      assert.deepEqual([r.stdout, r.stderr, r.code, r.result], ["Hello, Alice!\n", "", 0, "Hello, Alice!"], argv.join(" "));
+      assert.deepEqual(
+        [r.stdout, r.stderr, r.code, r.result],
+        ["Hello, Alice!\n", "", 0, "Hello, Alice!"],
+        argv.join(" "),
+      );
     }
   });
 
@@ -128,7 +144,7 @@ describe("run(): help and version", () => {
         "  --verbose           flag",
         "  --output <string>   string, optional",
         "  --limit <integer>   integer, default: 10",
-        "  --level <low|high>  low|high, default: \"low\"",
+        '  --level <low|high>  low|high, default: "low"',
         "  -h, --help          show this help",
         "",
       ].join("\n"),
@@ -166,16 +182,32 @@ describe("run(): help and version", () => {
     assert.equal(bash.code, 0);
     assert.match(bash.stdout, /complete -F _app_completion app/);
     assert.match(bash.stdout, /"\|greet"\|"\|-g"\|"\|--greet"\) state="greet"/);
-    assert.match(bash.stdout, /"create-report"\) words="--verbose --no-verbose --output --limit --level --help"/);
+    assert.match(
+      bash.stdout,
+      /"create-report"\) words="--verbose --no-verbose --output --limit --level --help"/,
+    );
     assert.match(bash.stdout, /"create-report\|--level"\) words="low high"/);
     assert.match(bash.stdout, /"db\|migrate"\|"db\|m"\) state="db migrate"/);
     const zsh = await runCaptured(app(), ["completion", "zsh"]);
     assert.match(zsh.stdout, /^#compdef app\n/);
     assert.match(zsh.stdout, /bashcompinit/);
     const fish = await runCaptured(app(), ["completion", "fish"]);
-    assert.match(fish.stdout, /complete -c app -n '__fish_use_subcommand' -a 'greet' -d 'Greet someone by name'/);
+    assert.match(
+      fish.stdout,
+      /complete -c app -n '__fish_use_subcommand' -a 'greet' -d 'Greet someone by name'/,
+    );
     assert.match(fish.stdout, /-l limit -r -d 'integer'/);
     assert.match(fish.stdout, /-l level -x -a 'low high'/);
+  });
+});
+
+describe("run(): built-ins give way to the app's own commands", () => {
+  it("a registered completion command replaces the built-in one", async () => {
+    const cli = new CommandRegistry({ name: "app" });
+    cli.register({ name: "completion", args: { word: String } }, ({ word }) => `own ${word}`);
+    assert.equal((await runCaptured(cli, ["completion", "bash"])).stdout, "own bash\n");
+    const help = await runCaptured(cli, ["--help"]);
+    assert.equal(help.stdout.match(/^ {2}completion/gm)?.length, 1);
   });
 });
 
@@ -209,10 +241,16 @@ describe("run(): errors and exit codes", () => {
     const cases: [string[], RegExp][] = [
       [["greet"], /^error: missing required argument <name>\n\nUsage: app greet <name>\n/],
       [["greet", "a", "b"], /^error: unexpected argument 'b'\n/],
-      [["create-report", "T", "x"], /^error: invalid value 'x' for <pages>: expected an integer\n\nUsage: app create-report/],
+      [
+        ["create-report", "T", "x"],
+        /^error: invalid value 'x' for <pages>: expected an integer\n\nUsage: app create-report/,
+      ],
       [["create-report", "T", "1", "--limit"], /^error: option --limit needs a value\n/],
       [["create-report", "T", "1", "--verbose", "false"], /^error: option --verbose takes no value/],
-      [["create-report", "T", "1", "--level", "mid"], /^error: invalid value 'mid' for --level: expected one of low, high\n/],
+      [
+        ["create-report", "T", "1", "--level", "mid"],
+        /^error: invalid value 'mid' for --level: expected one of low, high\n/,
+      ],
       [["create-report", "T", "1", "--nope"], /^error: unknown option --nope\n/],
       [["--output", "yaml", "greet", "a"], /^error: invalid value 'yaml' for --output/],
       [["completion", "tcsh"], /^error: unknown shell 'tcsh'.*\n\nUsage: app completion bash\|zsh\|fish\n$/],
@@ -265,7 +303,10 @@ describe("run(): errors and exit codes", () => {
     const chain = new MiddlewareChain().addPre(() => {
       throw new Error("not allowed");
     });
-    const stopped = await runCaptured(cli, ["seed"], { container: new DIContainer().register(Db, new Db()), middleware: chain });
+    const stopped = await runCaptured(cli, ["seed"], {
+      container: new DIContainer().register(Db, new Db()),
+      middleware: chain,
+    });
     assert.deepEqual([stopped.stderr, stopped.code, ran], ["Error: not allowed\n", 1, false]);
   });
 

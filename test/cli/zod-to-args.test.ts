@@ -28,7 +28,10 @@ describe("zodToArg", () => {
   it("reads defaults, choices, descriptions and the absent value", () => {
     assert.equal(map(z.int().default(10)).defaultValue, 10);
     const e = map(z.enum(["low", "high"]).default("low"));
-    assert.deepEqual([e.kind, e.type, e.choices, e.defaultValue], ["option", "choice", ["low", "high"], "low"]);
+    assert.deepEqual(
+      [e.kind, e.type, e.choices, e.defaultValue],
+      ["option", "choice", ["low", "high"], "low"],
+    );
     const required = map(z.enum(["a", "b"]));
     assert.equal(required.kind, "positional");
     const lit = map(z.union([z.literal("x"), z.literal(2)]));
@@ -48,7 +51,12 @@ describe("zodToArg", () => {
   });
 
   it("refuses schemas the command line cannot express", () => {
-    for (const s of [z.array(z.string()), z.object({ a: z.string() }), z.date(), z.union([z.string(), z.number()])])
+    for (const s of [
+      z.array(z.string()),
+      z.object({ a: z.string() }),
+      z.date(),
+      z.union([z.string(), z.number()]),
+    ])
       assert.throws(() => map(s), { code: "E_ARGUMENT_DEFINITION" });
   });
 
@@ -95,7 +103,10 @@ describe("toArgSpecs with plain descriptors", () => {
   it("refuses bad descriptors", () => {
     assert.throws(() => toArgSpecs({ x: { type: Date as never } }), { code: "E_ARGUMENT_DEFINITION" });
     assert.throws(() => toArgSpecs({ x: { choices: [] } }), { code: "E_ARGUMENT_DEFINITION" });
-    assert.throws(() => toArgSpecs({ x: { choices: ["a"], default: "b" as never } }), /not one of its choices/);
+    assert.throws(
+      () => toArgSpecs({ x: { choices: ["a"], default: "b" as never } }),
+      /not one of its choices/,
+    );
     assert.throws(() => toArgSpecs({ x: 5 as never }), { code: "E_ARGUMENT_DEFINITION" });
   });
 });

@@ -51,7 +51,13 @@ for (const target of databases) {
       const alice = await User.objects.create({ name: "Alice", email: "alice@example.com" });
       assert.ok(alice instanceof User);
       assert.equal(alice.id, 1);
-      assert.deepEqual(alice.toJSON(), { id: 1, name: "Alice", email: "alice@example.com", role: "member", age: null });
+      assert.deepEqual(alice.toJSON(), {
+        id: 1,
+        name: "Alice",
+        email: "alice@example.com",
+        role: "member",
+        age: null,
+      });
       assert.deepEqual(Object.keys(alice), ["id", "name", "email", "role", "age"]);
       const again = await User.objects.get(1);
       assert.ok(again instanceof User);
@@ -127,14 +133,19 @@ for (const target of databases) {
 
     it("a unique field collision is a UniqueConstraintError with table and fields", async () => {
       await User.objects.create({ name: "A", email: "same@example.com" });
-      const error = await User.objects.create({ name: "B", email: "same@example.com" }).catch((e: unknown) => e);
+      const error = await User.objects
+        .create({ name: "B", email: "same@example.com" })
+        .catch((e: unknown) => e);
       assert.ok(error instanceof UniqueConstraintError, String(error));
       assert.equal(error.code, "REGISTERS_UNIQUE_CONSTRAINT");
       assert.equal(error.table, "crud_users");
       assert.deepEqual(error.fields, ["email"]);
       assert.ok(error.cause instanceof Error && !(error.cause instanceof RegistryError));
       const b = await User.objects.create({ name: "B", email: "b@example.com" });
-      await assert.rejects(User.objects.updateWhere({ id: b.id }, { email: "same@example.com" }), UniqueConstraintError);
+      await assert.rejects(
+        User.objects.updateWhere({ id: b.id }, { email: "same@example.com" }),
+        UniqueConstraintError,
+      );
     });
 
     it("upsert by key inserts then updates atomically", async () => {
@@ -172,24 +183,56 @@ for (const target of databases) {
     it("upsert on a manual key", async () => {
       await Country.objects.upsert({ code: "DE", name: "Germany" });
       await Country.objects.upsert({ code: "DE", name: "Deutschland" });
-      assert.deepEqual((await Country.objects.all()).map((c) => c.toJSON()), [{ code: "DE", name: "Deutschland" }]);
+      assert.deepEqual(
+        (await Country.objects.all()).map((c) => c.toJSON()),
+        [{ code: "DE", name: "Deutschland" }],
+      );
     });
 
     it("filter, all, first, last, exists and count", async () => {
       await seed();
-      assert.deepEqual((await User.objects.filter({ role: "trial" })).map((u) => u.name), ["Cid", "Dee"]);
-      assert.deepEqual((await User.objects.filter({ role: ["admin", "member"] })).map((u) => u.name), ["Ann", "Bob"]);
-      assert.deepEqual((await User.objects.filter({ age: null })).map((u) => u.name), ["Cid"]);
-      assert.deepEqual((await User.objects.filter({ role: "trial", age: 30 })).map((u) => u.name), ["Dee"]);
+      assert.deepEqual(
+        (await User.objects.filter({ role: "trial" })).map((u) => u.name),
+        ["Cid", "Dee"],
+      );
+      assert.deepEqual(
+        (await User.objects.filter({ role: ["admin", "member"] })).map((u) => u.name),
+        ["Ann", "Bob"],
+      );
+      assert.deepEqual(
+        (await User.objects.filter({ age: null })).map((u) => u.name),
+        ["Cid"],
+      );
+      assert.deepEqual(
+        (await User.objects.filter({ role: "trial", age: 30 })).map((u) => u.name),
+        ["Dee"],
+      );
       assert.deepEqual(await User.objects.filter({ role: [] }), []);
       assert.equal((await User.objects.filter()).length, 4);
-      assert.deepEqual((await User.objects.all({ orderBy: "-name" })).map((u) => u.name), ["Dee", "Cid", "Bob", "Ann"]);
       assert.deepEqual(
-        (await User.objects.all({ orderBy: [["age", "desc"], ["name", "desc"]], limit: 2 })).map((u) => u.name),
+        (await User.objects.all({ orderBy: "-name" })).map((u) => u.name),
+        ["Dee", "Cid", "Bob", "Ann"],
+      );
+      assert.deepEqual(
+        (
+          await User.objects.all({
+            orderBy: [
+              ["age", "desc"],
+              ["name", "desc"],
+            ],
+            limit: 2,
+          })
+        ).map((u) => u.name),
         ["Ann", "Dee"],
       );
-      assert.deepEqual((await User.objects.all({ orderBy: "name", limit: 2, offset: 1 })).map((u) => u.name), ["Bob", "Cid"]);
-      assert.deepEqual((await User.objects.all({ orderBy: "name", offset: 3 })).map((u) => u.name), ["Dee"]);
+      assert.deepEqual(
+        (await User.objects.all({ orderBy: "name", limit: 2, offset: 1 })).map((u) => u.name),
+        ["Bob", "Cid"],
+      );
+      assert.deepEqual(
+        (await User.objects.all({ orderBy: "name", offset: 3 })).map((u) => u.name),
+        ["Dee"],
+      );
       assert.equal((await User.objects.first())?.name, "Ann");
       assert.equal((await User.objects.last())?.name, "Dee");
       assert.equal((await User.objects.first({ role: "trial" }))?.name, "Cid");
@@ -213,22 +256,37 @@ for (const target of databases) {
       assert.ok(error instanceof RecordNotFoundError);
       assert.match(error.message, /Zed/);
       await assert.rejects(User.objects.require(42), RecordNotFoundError);
-      await assert.rejects((User.objects.get as (...a: unknown[]) => Promise<unknown>)(1, { name: "Ann" }), InvalidQueryError);
+      await assert.rejects(
+        (User.objects.get as (...a: unknown[]) => Promise<unknown>)(1, { name: "Ann" }),
+        InvalidQueryError,
+      );
       await assert.rejects((User.objects.get as (...a: unknown[]) => Promise<unknown>)(), InvalidQueryError);
     });
 
     it("updateWhere updates matching rows and returns them refreshed, also when the filtered field changes", async () => {
       await seed();
       const updated = await User.objects.updateWhere({ role: "trial" }, { role: "member" });
-      assert.deepEqual(updated.map((u) => [u.name, u.role]), [["Cid", "member"], ["Dee", "member"]]);
+      assert.deepEqual(
+        updated.map((u) => [u.name, u.role]),
+        [
+          ["Cid", "member"],
+          ["Dee", "member"],
+        ],
+      );
       assert.ok(updated.every((u) => u instanceof User));
       assert.equal(await User.objects.count({ role: "trial" }), 0);
       assert.equal(await User.objects.count({ role: "member" }), 3);
       assert.deepEqual(await User.objects.updateWhere({ role: "trial" }, { role: "admin" }), []);
       await assert.rejects(User.objects.updateWhere({}, { role: "admin" }), InvalidQueryError);
       await assert.rejects(User.objects.updateWhere({ role: "member" }, {}), InvalidQueryError);
-      await assert.rejects(User.objects.updateWhere({ role: "member" }, { role: "boss" as never }), ValidationError);
-      await assert.rejects(User.objects.updateWhere({ role: "member" }, { nope: 1 } as never), ValidationError);
+      await assert.rejects(
+        User.objects.updateWhere({ role: "member" }, { role: "boss" as never }),
+        ValidationError,
+      );
+      await assert.rejects(
+        User.objects.updateWhere({ role: "member" }, { nope: 1 } as never),
+        ValidationError,
+      );
       assert.equal(await User.objects.count({ role: "admin" }), 1);
     });
 
@@ -261,13 +319,21 @@ for (const target of databases) {
     });
 
     it("writes are validated with the schema: invalid and unknown fields are a ValidationError", async () => {
-      const invalid = await User.objects.create({ name: 1, email: "x@example.com" } as never).catch((e: unknown) => e);
+      const invalid = await User.objects
+        .create({ name: 1, email: "x@example.com" } as never)
+        .catch((e: unknown) => e);
       assert.ok(invalid instanceof ValidationError);
       assert.ok(invalid instanceof RegistryError);
       assert.equal(invalid.issues[0].path[0], "name");
-      await assert.rejects(User.objects.create({ name: "A", email: "a@example.com", extra: 1 } as never), ValidationError);
+      await assert.rejects(
+        User.objects.create({ name: "A", email: "a@example.com", extra: 1 } as never),
+        ValidationError,
+      );
       await assert.rejects(User.objects.create({ email: "a@example.com" } as never), ValidationError);
-      await assert.rejects(User.objects.upsert({ id: 1, name: "A", email: "a@example.com", role: "boss" } as never), ValidationError);
+      await assert.rejects(
+        User.objects.upsert({ id: 1, name: "A", email: "a@example.com", role: "boss" } as never),
+        ValidationError,
+      );
       const alice = await User.objects.create({ name: "A", email: "a@example.com" });
       (alice as { name: unknown }).name = 42;
       await assert.rejects(alice.save(), ValidationError);

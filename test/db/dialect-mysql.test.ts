@@ -336,26 +336,6 @@ describe("mysql dialect: against the server", { skip: skipUnlessServer(target) }
     );
   });
 
-  it("orders NULL first ascending and last descending, as SQLite does", async () => {
-    const conn = await driver.acquire();
-    try {
-      await conn.exec("CREATE TEMPORARY TABLE dlmy_order (n BIGINT NULL)");
-      await conn.exec("INSERT INTO dlmy_order VALUES (2), (NULL), (1)");
-      const order = async (direction: "ASC" | "DESC") =>
-        (
-          await conn
-            .prepare(`SELECT n FROM dlmy_order ORDER BY ${dialect.orderBy!("n", direction, true)}`)
-            .all([])
-        ).map((r) => r.n);
-      assert.deepEqual(await order("ASC"), [null, 1, 2]);
-      assert.deepEqual(await order("DESC"), [2, 1, null]);
-      assert.equal(dialect.orderBy!(q("id"), "DESC", false), `${q("id")} DESC`);
-      await conn.exec("DROP TEMPORARY TABLE dlmy_order");
-    } finally {
-      conn.release();
-    }
-  });
-
   it("escapes LIKE wildcards with a backslash; ilike ignores case, like does not", async () => {
     const table: TableSpec = {
       name: "dlmy_like",

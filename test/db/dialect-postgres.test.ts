@@ -353,26 +353,6 @@ describe("postgres dialect: against the server", { skip: skipUnlessServer(target
     );
   });
 
-  it("orders NULL first ascending and last descending, as SQLite does", async () => {
-    const conn = await driver.acquire();
-    try {
-      await conn.exec("CREATE TEMPORARY TABLE dlpg_order (n BIGINT NULL)");
-      await conn.exec("INSERT INTO dlpg_order VALUES (2), (NULL), (1)");
-      const order = async (direction: "ASC" | "DESC") =>
-        (
-          await conn
-            .prepare(`SELECT n FROM dlpg_order ORDER BY ${dialect.orderBy!("n", direction, true)}`)
-            .all([])
-        ).map((r) => r.n);
-      assert.deepEqual(await order("ASC"), [null, 1, 2]);
-      assert.deepEqual(await order("DESC"), [2, 1, null]);
-      assert.equal(dialect.orderBy!(q("id"), "DESC", false), `${q("id")} DESC`);
-      await conn.exec("DROP TABLE dlpg_order");
-    } finally {
-      conn.release();
-    }
-  });
-
   it("escapes LIKE wildcards with a backslash; ilike ignores case, like does not", async () => {
     const conn = await driver.acquire();
     try {
@@ -513,6 +493,25 @@ describe("postgres dialect: against the server", { skip: skipUnlessServer(target
     for (const result of results)
       assert.equal(Number(result.lastInsertId ?? result.rows![0].id), Number(row.id));
     await driver.exec(dialect.dropTable(table.name));
+  });
+
+  it("says the pool is exhausted, not the server unreachable, when every connection stays busy", async () => {
+    const small = createPostgresDialect(urlWith("poolSize=1&connectTimeout=300"));
+    const pool = await small.createDriver();
+    const held = await pool.acquire();
+    try {
+      await assert.rejects(
+        async () => pool.prepare("SELECT 1").all([]),
+        (error: unknown) => {
+          assert.ok(error instanceof ConnectionError);
+          assert.match(error.message, /all 1 pooled connections .* stayed busy for 300 ms/);
+          return true;
+        },
+      );
+    } finally {
+      held.release();
+      await pool.close();
+    }
   });
 
   it("serves many concurrent statements through a small pool", async () => {

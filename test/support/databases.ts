@@ -39,7 +39,9 @@ const serverTarget = (index: 0 | 1): DatabaseTarget => {
   const target = serverTargets[index];
   const skip =
     skipUnlessServer(target) ||
-    (serverDialectsEnabled ? false : `${target.name} contract suite skipped: set REGISTERS_TEST_SERVER_DIALECTS=1`);
+    (serverDialectsEnabled
+      ? false
+      : `${target.name} contract suite skipped: set REGISTERS_TEST_SERVER_DIALECTS=1`);
   return { name: target.name, skip, url: target.url ?? "" };
 };
 

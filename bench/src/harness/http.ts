@@ -15,6 +15,8 @@ export interface HttpResult {
   requests?: number;
   errors?: number;
   duration?: number;
+  /** requests/s of each round (the figure is the median round) */
+  rounds?: number[];
 }
 
 export async function checkServer(port: number): Promise<void> {
@@ -57,8 +59,8 @@ function load(port: number, seconds: number): Promise<autocannon.Result> {
 }
 
 export async function measureHttp(port: number, quick: boolean): Promise<HttpResult> {
-  await load(port, quick ? 1 : 3); // warm-up
-  const duration = quick ? 3 : 10;
+  await load(port, quick ? 0.5 : 2); // warm-up
+  const duration = quick ? 1.5 : 5;
   const r = await load(port, duration);
   const errors = r.errors + r.timeouts + r.non2xx;
   if (errors > 0) return { status: "failed", reason: `${errors} errors / non-2xx responses under load` };

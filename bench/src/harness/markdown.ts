@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { HTTP_CONNECTIONS } from "./http.ts";
-import { OP_LABELS, type OpName, plans } from "./ops.ts";
+import { OP_LABELS, type OpName, plans, ROUNDS } from "./ops.ts";
 import { ROOT_DIR } from "./paths.ts";
 import {
   dataTables,
@@ -20,6 +20,8 @@ interface Target {
   measured: string;
   met: boolean | undefined;
 }
+
+const signed = (ms: number) => `${ms >= 0 ? "+" : "-"}${Math.abs(ms).toFixed(1)} ms`;
 
 const POINT_AND_BULK: OpName[] = ["get", "insert", "update", "count", "bulk"];
 
@@ -77,8 +79,8 @@ function registersTargets(results: RunResults): Target[] {
     const over = plain.status === "ok" ? plain.medianMs! - bare.medianMs! : Number.NaN;
     const limit = commander.medianMs! - bare.medianMs!;
     targets.push({
-      what: `registers/cli (plain descriptors) start within commander's overhead (+${limit.toFixed(1)} ms over bare node)`,
-      measured: Number.isFinite(over) ? `+${over.toFixed(1)} ms` : plain.status,
+      what: `registers/cli (plain descriptors) start within commander's overhead (${signed(limit)} over bare node)`,
+      measured: Number.isFinite(over) ? signed(over) : plain.status,
       met: Number.isFinite(over) ? over <= limit : undefined,
     });
   }
@@ -86,7 +88,7 @@ function registersTargets(results: RunResults): Target[] {
     const over = zod.status === "ok" ? zod.medianMs! - bare.medianMs! : Number.NaN;
     targets.push({
       what: "registers/cli (Zod) start at most bare node + 45 ms",
-      measured: Number.isFinite(over) ? `+${over.toFixed(1)} ms` : zod.status,
+      measured: Number.isFinite(over) ? signed(over) : zod.status,
       met: Number.isFinite(over) ? over <= 45 : undefined,
     });
   }
@@ -105,34 +107,40 @@ function targetTable(targets: Target[]): string {
 }
 
 function method(results: RunResults): string {
-  const full = plans("sqlite", false);
-  const fullPg = plans("postgres", false);
-  const n = (p: { batches: number; batchSize: number }) => (p.batches * p.batchSize).toLocaleString("en-US");
-  return `- **One process per library**, each on a **fresh copy** of the same seeded database: SQLite, one WAL file
-  (\`journal_mode=WAL\`, \`synchronous=NORMAL\` set on every connection) with \`users(id, name, email unique, age indexed)\`,
+  const rounds = results.quick ? ROUNDS.quick : ROUNDS.full;
+  const p = plans("sqlite", results.quick);
+  const pp = plans("postgres", results.quick);
+  const n = (x: { batches: number; batchSize: number }) =>
+    (rounds * x.batches * x.batchSize).toLocaleString("en-US");
+  return `- **One process per library and round**, each on a **fresh copy** of the same seeded database: SQLite, one WAL file
+  (\`journal_mode=WAL\`, \`synchronous=NORMAL\` on every connection) with \`users(id, name, email unique, age indexed)\`,
   10,000 rows (exactly 100 per age) and \`posts(id, user_id indexed, title)\`, 10 per user; PostgreSQL, schema \`bench\` with the
-  same tables and rows, dropped and re-seeded before each library (\`ANALYZE\`d), over loopback, pools of 10 connections.
+  same tables and rows, dropped, re-seeded and \`ANALYZE\`d before each library, over loopback, pools of 10 connections.
+- **Rounds**: ${rounds === 1 ? "one round (quick pass)" : `${rounds} rounds; in each round every library runs once, in an order rotated by one library per round (raw included), so that a library is not always first or last while the machine drifts`}.
 - **Correctness guard**: before an operation is timed, the library's answer is compared with the raw driver's on the same
-  database (values of a get, the 100 rows of a filter, counts, the inserted and updated rows read back, the 10,000 bulk
-  rows, all 100 parents with their 1,000 children). A library that fails its check is reported as failed and not timed.
-- **Timing**: a warm-up, then operations back to back in batches timed with \`process.hrtime.bigint()\`; the figure is the
-  **median of the batch means** (us per operation). Full run: ${n(full.get)} timed gets, ${n(full.count)} counts, ${n(full.insert)} inserts,
-  ${n(full.update)} updates on SQLite (${n(fullPg.get)} each on PostgreSQL), ${n(full.filter)} filters, ${n(full.bulk)} bulk inserts of 10,000 rows, ${n(full.lazy)} lazy
-  loops and ${n(full.include)} includes. Synchronous drivers are called synchronously (a promise is awaited only when one is returned).
-  Ratios are to the raw driver **from the same run**.
-- **Operations**, each with the library's ordinary API (see \`bench/src/sqlite/*.ts\`, \`bench/src/postgres/*.ts\`): get by
-  key; users of one age (100 rows); insert one (returning its id); update one name by key; count users of one age; insert
-  10,000 users in one transaction (the library's bulk API where it has one, else a loop in a transaction); 100 parents (the
-  users of one age) with their 10 posts each, as a lazy loop (one query per parent) and with the library's eager loading.
-  Raw better-sqlite3 uses statements prepared once; raw \`pg\` uses named prepared statements (its bulk insert is one
-  \`unnest()\` statement).
-- **HTTP**: Fastify 5 serving \`GET /users/:id\` (ids spread over the table) with each library's get, autocannon (used as a
-  library, in the orchestrating process) with ${HTTP_CONNECTIONS} connections on 127.0.0.1, ${results.quick ? "1 s warm-up then 3 s" : "3 s warm-up then 10 s"} measured; the
-  figure is autocannon's mean requests per second. Server and load generator share the ${results.machine.cores} cores.
-- **Process start**: whole-process wall time from spawn to exit, median of ${results.quick ? 5 : 10} runs, apps interleaved round by round
-  after one untimed run that also checks the output. CLI apps run \`node app.mjs greet Alice\`; data apps import the library,
-  open the SQLite file and get one row (bundled by esbuild with dependencies external, so no TypeScript loader is timed).
-- registers is the repository's own build (\`npm run build\`) copied into \`bench/node_modules/registers\` by \`scripts/bench.mjs\`.`;
+  database (values of a get and of a missing key, the 100 rows of a filter, counts, the inserted and updated rows read
+  back, the 10,000 bulk rows, all 100 parents with their 1,000 children). A library that fails is reported as failed, not timed.
+- **Timing**: a warm-up, then operations back to back in batches timed with \`process.hrtime.bigint()\`; the batches of all
+  rounds are pooled and the figure is the **median of the batch means** (time per operation). Timed calls in this run:
+  SQLite ${n(p.get)} of each point operation (get, insert, update, count), ${n(p.filter)} filters, ${n(p.bulk)} bulk inserts of 10,000
+  rows, ${n(p.lazy)} lazy loops, ${n(p.include)} includes; PostgreSQL ${n(pp.get)} of each point operation, ${n(pp.filter)} filters, ${n(pp.bulk)} bulk inserts,
+  ${n(pp.lazy)} lazy loops, ${n(pp.include)} includes. Synchronous drivers are called synchronously (a promise is awaited only when one
+  is returned). Ratios are to the raw driver **from the same run**.
+- **Operations**, each with the library's ordinary API (\`bench/src/sqlite/*.ts\`, \`bench/src/postgres/*.ts\`): get by key;
+  users of one age (100 rows); insert one (returning its id); update one name by key; count users of one age; insert 10,000
+  users in one transaction (the library's bulk API where it has one, else a loop in a transaction); 100 parents (the users
+  of one age) with their 10 posts each, as a lazy loop (one query per parent) and with the library's eager loading
+  (\`include\`, \`with\`, \`relations\`, Kysely's \`jsonArrayFrom\`). Raw better-sqlite3 uses statements prepared once (bulk:
+  one prepared insert per row in a transaction; include: parents, then one \`IN (...)\` query); raw \`pg\` uses named prepared
+  statements (bulk: one \`unnest()\` statement; include: one \`= ANY($1)\` query).
+- **HTTP**: Fastify 5 serving \`GET /users/:id\` (ids spread over the table, checked against the seed before loading) with
+  each library's get; autocannon, used as a library in the orchestrating process, with ${HTTP_CONNECTIONS} connections on 127.0.0.1,
+  ${results.quick ? "0.5 s warm-up then 1.5 s" : "2 s warm-up then 5 s"} measured per round; the figure is the round with the median requests per second. Server and load
+  generator share the ${results.machine.cores} cores.
+- **Process start**: wall time from spawn to exit, median of ${results.quick ? 3 : 10} runs, apps interleaved run by run after one
+  untimed run that also checks the output. CLI apps run \`node app.mjs greet Alice\`; data apps import the library, open the
+  SQLite file and get one row (bundled by esbuild with dependencies external, so no TypeScript loader is timed).
+- registers is this repository's build (\`npm run build\`), copied into \`bench/node_modules/registers\` by \`scripts/bench.mjs\`.`;
 }
 
 export function writeMarkdown(results: RunResults, file: string, publish: boolean): string {

@@ -107,32 +107,39 @@ export interface PlanSet {
   [op: string]: { warmup: number; batches: number; batchSize: number };
 }
 
-/** Full runs: >= 20,000 timed point operations. Quick runs: a tenth of that or less. */
+/**
+ * Operations per round. A full run has ROUNDS rounds (each library once per round, in its own
+ * process, libraries in a rotated order), and pools the batches of all rounds: 3 x 7,000 = 21,000
+ * timed calls of each point operation. A quick run has one round with far fewer calls.
+ */
+export const ROUNDS = { full: 3, quick: 1 };
+
 export function plans(
   kind: "sqlite" | "postgres",
   quick: boolean,
 ): Record<OpName, { warmup: number; batches: number; batchSize: number }> {
+  const pg = kind === "postgres";
   if (quick) {
     return {
-      get: { warmup: 300, batches: 10, batchSize: 200 },
-      count: { warmup: 300, batches: 10, batchSize: 200 },
-      insert: { warmup: 100, batches: 10, batchSize: 100 },
-      update: { warmup: 100, batches: 10, batchSize: 100 },
-      filter: { warmup: 30, batches: 10, batchSize: 20 },
-      bulk: { warmup: 1, batches: 3, batchSize: 1 },
+      get: { warmup: pg ? 300 : 3000, batches: 10, batchSize: pg ? 50 : 300 },
+      count: { warmup: pg ? 300 : 3000, batches: 10, batchSize: pg ? 50 : 300 },
+      insert: { warmup: pg ? 100 : 1000, batches: 10, batchSize: pg ? 30 : 100 },
+      update: { warmup: pg ? 100 : 1000, batches: 10, batchSize: pg ? 30 : 100 },
+      filter: { warmup: 30, batches: 10, batchSize: pg ? 10 : 20 },
+      bulk: { warmup: 1, batches: pg ? 2 : 3, batchSize: 1 },
       lazy: { warmup: 2, batches: 5, batchSize: 1 },
       include: { warmup: 3, batches: 5, batchSize: 2 },
     };
   }
-  const pg = kind === "postgres";
   return {
-    get: { warmup: 2000, batches: 25, batchSize: pg ? 800 : 1000 },
-    count: { warmup: 2000, batches: 25, batchSize: pg ? 800 : 1000 },
-    insert: { warmup: 1000, batches: 25, batchSize: pg ? 800 : 1000 },
-    update: { warmup: 1000, batches: 25, batchSize: pg ? 800 : 1000 },
-    filter: { warmup: 200, batches: 20, batchSize: 100 },
-    bulk: { warmup: 1, batches: 7, batchSize: 1 },
-    lazy: { warmup: 5, batches: 15, batchSize: 4 },
-    include: { warmup: 10, batches: 15, batchSize: 10 },
+    // a long warm-up, so that every library is timed with its code optimized (V8 tiers up late)
+    get: { warmup: pg ? 2000 : 10_000, batches: 10, batchSize: 700 },
+    count: { warmup: pg ? 2000 : 10_000, batches: 10, batchSize: 700 },
+    insert: { warmup: pg ? 1000 : 5000, batches: 10, batchSize: 700 },
+    update: { warmup: pg ? 1000 : 5000, batches: 10, batchSize: 700 },
+    filter: { warmup: 200, batches: 10, batchSize: pg ? 50 : 100 },
+    bulk: { warmup: 1, batches: 3, batchSize: 1 },
+    lazy: { warmup: 5, batches: 6, batchSize: pg ? 3 : 5 },
+    include: { warmup: 10, batches: 6, batchSize: 10 },
   };
 }

@@ -118,17 +118,17 @@ export function failures(results: RunResults): string[] {
 export function httpTable(results: RunResults): string {
   const raw = results.http.find((h) => h.lib === "raw");
   const lines = [
-    "| library | requests/s | ratio to raw pg | latency p50 | latency p99 |",
-    "|---|---:|---:|---:|---:|",
+    "| library | requests/s | ratio to raw pg | latency p50 | latency p99 | each round (requests/s) |",
+    "|---|---:|---:|---:|---:|---:|",
   ];
   for (const h of results.http) {
     if (h.status !== "ok") {
-      lines.push(`| ${h.name} | ${h.status} | - | - | - |`);
+      lines.push(`| ${h.name} | ${h.status} | - | - | - | - |`);
       continue;
     }
     const r = raw?.status === "ok" ? formatRatio(h.rps! / raw.rps!) : "-";
     lines.push(
-      `| ${h.name} | ${Math.round(h.rps!).toLocaleString("en-US")} | ${r} | ${h.p50} ms | ${h.p99} ms |`,
+      `| ${h.name} | ${Math.round(h.rps!).toLocaleString("en-US")} | ${r} | ${h.p50} ms | ${h.p99} ms | ${(h.rounds ?? []).join(", ")} |`,
     );
   }
   return lines.join("\n");
@@ -147,7 +147,8 @@ export function startTable(results: RunResults, group: "cli" | "data"): string {
       lines.push(`| ${s.name} | ${s.status} | - | - |`);
       continue;
     }
-    const over = s.name === "bare node" ? "-" : `+${(s.medianMs! - base).toFixed(1)} ms`;
+    const d = s.medianMs! - base;
+    const over = s.name === "bare node" ? "-" : `${d >= 0 ? "+" : "-"}${Math.abs(d).toFixed(1)} ms`;
     lines.push(`| ${s.name} | ${s.medianMs!.toFixed(1)} ms | ${over} | ${range(s)} |`);
   }
   return lines.join("\n");
@@ -184,7 +185,8 @@ export function ratioSvg(title: string, libs: LibEntry[]): string {
   const barW = Math.min(18, (groupW * 0.8) / Math.max(series.length, 1));
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img">`,
+    `<title>${esc(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${m.left}" y="22" font-size="15" font-weight="bold">${esc(title)}</text>`,
   );
@@ -203,9 +205,10 @@ export function ratioSvg(title: string, libs: LibEntry[]): string {
       const v = ratio(libs, lib, op);
       const x = x0 + si * barW;
       if (!Number.isFinite(v)) {
-        const failed = lib.ops[op]?.status === "failed";
+        const status = lib.ops[op]?.status;
+        const mark = status === "failed" ? "F" : status === "skipped" ? "n/a" : "";
         parts.push(
-          `<text x="${(x + barW / 2).toFixed(1)}" y="${(y(1) - 4).toFixed(1)}" text-anchor="middle" font-size="9" fill="${PALETTE[si % PALETTE.length]}">${failed ? "F" : ""}</text>`,
+          `<text x="${(x + barW / 2).toFixed(1)}" y="${(y(1) - 4).toFixed(1)}" text-anchor="middle" font-size="9" fill="${PALETTE[si % PALETTE.length]}">${mark}</text>`,
         );
         return;
       }
@@ -225,10 +228,10 @@ export function ratioSvg(title: string, libs: LibEntry[]): string {
       `<rect x="${lx}" y="36" width="12" height="12" fill="${PALETTE[si % PALETTE.length]}"/>`,
       `<text x="${lx + 16}" y="46">${esc(lib.name)}</text>`,
     );
-    lx += 24 + lib.name.length * 6.6;
+    lx += 28 + lib.name.length * 7.2;
   });
   parts.push(
-    `<text x="${width - m.right}" y="${height - 12}" text-anchor="end" fill="#666">dashed line: raw driver (1x); F: failed its correctness check</text>`,
+    `<text x="${width - m.right}" y="${height - 12}" text-anchor="end" fill="#666">dashed line: raw driver (1x); F: failed its correctness check; n/a: not supported by the library</text>`,
     "</svg>",
   );
   return `${parts.join("\n")}\n`;

@@ -26,10 +26,25 @@ export interface Timing {
   p75: number;
   ops: number;
   batches: number;
+  /** every batch mean, us per operation (rounds are merged by pooling these) */
+  batchMeans: number[];
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === "object" && typeof (value as any).then === "function";
+}
+
+/** Pools the batches of several rounds (separate processes) into one figure. */
+export function mergeTimings(timings: Timing[]): Timing {
+  const means = timings.flatMap((t) => t.batchMeans);
+  return {
+    usPerOp: median(means),
+    p25: quantile(means, 0.25),
+    p75: quantile(means, 0.75),
+    ops: timings.reduce((n, t) => n + t.ops, 0),
+    batches: means.length,
+    batchMeans: means,
+  };
 }
 
 export async function measure(op: Op, plan: Plan): Promise<Timing> {
@@ -54,5 +69,6 @@ export async function measure(op: Op, plan: Plan): Promise<Timing> {
     p75: quantile(means, 0.75),
     ops: plan.batches * plan.batchSize,
     batches: plan.batches,
+    batchMeans: means,
   };
 }

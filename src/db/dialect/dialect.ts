@@ -71,6 +71,11 @@ export interface RunResult {
 export interface Statement {
   all(params: readonly unknown[]): Row[] | Promise<Row[]>;
   run(params: readonly unknown[]): RunResult | Promise<RunResult>;
+  /**
+   * Optional (additive) single-row read: the first row or `undefined`. Drivers with a cheaper
+   * one-row path implement it (better-sqlite3 `get`); the manager falls back to `all()` otherwise.
+   */
+  get?(params: readonly unknown[]): Row | undefined | Promise<Row | undefined>;
 }
 
 /**
@@ -122,6 +127,12 @@ export interface Dialect {
   readonly maxParameters: number;
   /** `INSERT ... RETURNING` is available (SQLite >= 3.35, PostgreSQL); else `lastInsertId` is used. */
   readonly supportsReturning: boolean;
+  /**
+   * Optional (additive): `run()` of a single-row INSERT reports the generated key as `lastInsertId`
+   * reliably (SQLite, MySQL). The manager then inserts with `run()` instead of `RETURNING`, which is
+   * cheaper there. Absent or `false`: `RETURNING` when supported.
+   */
+  readonly reportsLastInsertId?: boolean;
 
   /** Opens the driver (pool) for this dialect's parsed URL. Throws `ConnectionError` / `ConfigurationError`. */
   createDriver(): Promise<Driver>;
@@ -157,13 +168,6 @@ export interface Dialect {
     offset: number | null,
     nextParam: number,
   ): { sql: string; params: unknown[] };
-  /**
-   * One `ORDER BY` item for the quoted `column` (optional, additive; absent means `column ASC|DESC`).
-   * SQLite and MySQL sort NULL first ascending and last descending; PostgreSQL does the opposite, so
-   * its dialect adds `NULLS FIRST` / `NULLS LAST` to nullable columns (only those, so NOT NULL
-   * columns keep using plain b-tree indexes) to give one order on every database.
-   */
-  orderBy?(column: string, direction: "ASC" | "DESC", nullable: boolean): string;
   /** Case-insensitive LIKE of `column` against bound `param`, with `\` as the escape character. */
   ilike(column: string, param: string): string;
   /** Case-sensitive LIKE with `\` as the escape character. */

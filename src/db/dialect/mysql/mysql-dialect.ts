@@ -36,6 +36,8 @@ export class MysqlDialect implements Dialect {
   readonly name = "mysql" as const;
   readonly maxParameters = 65_535;
   readonly supportsReturning = false;
+  /** `insertId` of a single-row INSERT is the generated key (and, with `generatedKey`, of an upsert). */
+  readonly reportsLastInsertId = true;
   readonly url: ServerUrl;
   readonly #keys = new Map<string, KeyInfo>();
 
@@ -108,8 +110,8 @@ export class MysqlDialect implements Dialect {
     const code = typeof fields.code === "string" ? fields.code : undefined;
     const detail = code ? ` (${code}${typeof fields.errno === "number" ? ` ${fields.errno}` : ""})` : "";
     return new ConnectionError(
-      `cannot use MySQL/MariaDB at ${describeServer(this.url)}${detail}: check that the server is running, ` +
-        "the URL's host, port, database and credentials, and the connectTimeout option",
+      `no usable connection to MySQL/MariaDB at ${describeServer(this.url)}${detail} (refused, lost or timed out): ` +
+        "check that the server is running, the URL's host, port, database and credentials, and connectTimeout",
       { cause: this.scrub(error) },
     );
   }
@@ -210,11 +212,6 @@ export class MysqlDialect implements Dialect {
     if (offset === null) return { sql: " LIMIT ?", params: [limit] };
     if (limit === null) return { sql: ` LIMIT ${NO_LIMIT} OFFSET ?`, params: [offset] };
     return { sql: " LIMIT ? OFFSET ?", params: [limit, offset] };
-  }
-
-  orderBy(column: string, direction: "ASC" | "DESC", _nullable: boolean): string {
-    // MySQL already sorts NULL as the smallest value, as SQLite does.
-    return `${column} ${direction}`;
   }
 
   ilike(column: string, param: string): string {

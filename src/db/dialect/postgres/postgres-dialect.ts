@@ -63,12 +63,16 @@ export class PostgresDialect implements Dialect {
       ...(url.schema ? { options: `-c search_path=${url.schema}` } : {}),
       ...(tlsOptions(url.sslmode) ? { ssl: tlsOptions(url.sslmode) } : {}),
     });
-    const driver = new PostgresDriver(pool, {
-      query: (error) =>
-        isPostgresConnectionFailure(error) ? this.connectionError(error) : this.scrub(error),
-      connect: (error) => this.connectionError(error),
-      isConnectionFailure: isPostgresConnectionFailure,
-    });
+    const driver = new PostgresDriver(
+      pool,
+      {
+        query: (error) =>
+          isPostgresConnectionFailure(error) ? this.connectionError(error) : this.scrub(error),
+        connect: (error, poolBusy) => this.connectionError(error, poolBusy),
+        isConnectionFailure: isPostgresConnectionFailure,
+      },
+      url.poolSize,
+    );
     try {
       // Fail fast with a ConnectionError, and create the configured schema if it is missing.
       if (url.schema) {
@@ -85,13 +89,21 @@ export class PostgresDialect implements Dialect {
   }
 
   /** A `ConnectionError` naming host:port/database, never the password; the cause is scrubbed too. */
-  connectionError(error: unknown): ConnectionError {
+  connectionError(error: unknown, poolBusy = false): ConnectionError {
     if (error instanceof ConnectionError) return error;
+    if (poolBusy) {
+      return new ConnectionError(
+        `all ${this.url.poolSize} pooled connections to PostgreSQL at ${describeServer(this.url)} stayed busy for ` +
+          `${this.url.connectTimeout} ms: raise the poolSize or connectTimeout URL option, and make sure ` +
+          "transactions finish (each holds one connection until it ends)",
+        { cause: this.scrub(error) },
+      );
+    }
     const code = (error as { code?: unknown } | null)?.code;
     const detail = typeof code === "string" ? ` (${code})` : "";
     return new ConnectionError(
-      `cannot use PostgreSQL at ${describeServer(this.url)}${detail}: check that the server is running, ` +
-        "the URL's host, port, database and credentials, and the connectTimeout option",
+      `no usable connection to PostgreSQL at ${describeServer(this.url)}${detail} (refused, lost or timed out): ` +
+        "check that the server is running, the URL's host, port, database and credentials, and connectTimeout",
       { cause: this.scrub(error) },
     );
   }
@@ -171,12 +183,6 @@ export class PostgresDialect implements Dialect {
     if (limit !== null) parts.push(`LIMIT ${this.param(nextParam + params.push(limit) - 1)}`);
     if (offset !== null) parts.push(`OFFSET ${this.param(nextParam + params.push(offset) - 1)}`);
     return { sql: parts.length > 0 ? ` ${parts.join(" ")}` : "", params };
-  }
-
-  orderBy(column: string, direction: "ASC" | "DESC", nullable: boolean): string {
-    // PostgreSQL sorts NULL as the largest value; SQLite and MySQL as the smallest.
-    if (!nullable) return `${column} ${direction}`;
-    return `${column} ${direction} ${direction === "ASC" ? "NULLS FIRST" : "NULLS LAST"}`;
   }
 
   ilike(column: string, param: string): string {

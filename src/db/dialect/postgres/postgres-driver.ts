@@ -40,6 +40,9 @@ interface PgClient {
 }
 
 interface PgPool {
+  /** Clients open (busy or idle) and idle: public `pg-pool` counters. */
+  readonly totalCount: number;
+  readonly idleCount: number;
   connect(): Promise<PgClient>;
   end(): Promise<void>;
   on(event: "error", listener: (error: Error) => void): unknown;
@@ -49,8 +52,8 @@ interface PgPool {
 export interface PgErrorHandling {
   /** Error from a query: returned (scrubbed), or replaced by `ConnectionError` when it is a connection failure. */
   query(error: unknown): unknown;
-  /** Error while taking a connection: always a `ConnectionError`. */
-  connect(error: unknown): unknown;
+  /** Error while taking a connection: always a `ConnectionError`; `poolBusy` when every pooled client stayed in use. */
+  connect(error: unknown, poolBusy?: boolean): unknown;
   /** True when the error means the connection can no longer be used. */
   isConnectionFailure(error: unknown): boolean;
 }
@@ -69,6 +72,7 @@ export interface PgErrorHandling {
 export class PostgresDriver implements Driver {
   readonly #pool: PgPool;
   readonly #errors: PgErrorHandling;
+  readonly #max: number;
   readonly #names = new Map<string, string>();
   readonly #statements = new Map<string, Statement>();
   readonly #watched = new WeakSet<PgClient>();
@@ -76,9 +80,10 @@ export class PostgresDriver implements Driver {
   #counter = 0;
   #closing: Promise<void> | undefined;
 
-  constructor(pool: PgPool, errors: PgErrorHandling) {
+  constructor(pool: PgPool, errors: PgErrorHandling, max: number) {
     this.#pool = pool;
     this.#errors = errors;
+    this.#max = max;
     // An idle client whose server went away: pg removes it; without a listener the process would crash.
     pool.on("error", () => {});
   }
@@ -164,7 +169,8 @@ export class PostgresDriver implements Driver {
     try {
       client = await this.#pool.connect();
     } catch (error) {
-      throw this.#errors.connect(error);
+      const busy = this.#pool.totalCount >= this.#max && this.#pool.idleCount === 0;
+      throw this.#errors.connect(error, busy);
     }
     if (!this.#watched.has(client)) {
       this.#watched.add(client);

@@ -3,7 +3,13 @@ import { ConfigurationError } from "../../errors.js";
 import type { Dialect } from "../dialect.js";
 import { SqliteDialect, type SqliteTarget } from "./sqlite-dialect.js";
 
-const MEMORY = new Set([":memory:", "sqlite::memory:", "sqlite://", "sqlite:///:memory:", "sqlite://:memory:"]);
+const MEMORY = new Set([
+  ":memory:",
+  "sqlite::memory:",
+  "sqlite://",
+  "sqlite:///:memory:",
+  "sqlite://:memory:",
+]);
 
 /**
  * Parses a SQLite URL, synchronously: a bare path (`"app.db"`, relative to the current directory),
@@ -19,7 +25,9 @@ const MEMORY = new Set([":memory:", "sqlite::memory:", "sqlite://", "sqlite:///:
  */
 export function parseSqliteUrl(url: string): SqliteTarget {
   if (typeof url !== "string" || url.trim() === "") {
-    throw new ConfigurationError(`invalid database URL ${JSON.stringify(url)}: give a file path, sqlite:///path or ":memory:"`);
+    throw new ConfigurationError(
+      `invalid database URL ${JSON.stringify(url)}: give a file path, sqlite:///path or ":memory:"`,
+    );
   }
   if (MEMORY.has(url)) return { filename: ":memory:", memory: true };
   let path = url;
@@ -36,7 +44,8 @@ export function parseSqliteUrl(url: string): SqliteTarget {
         "use a file path, sqlite:, postgres://, postgresql://, mysql:// or mariadb://",
     );
   }
-  if (path === "") throw new ConfigurationError(`invalid SQLite URL ${JSON.stringify(url)}: the path is empty`);
+  if (path === "")
+    throw new ConfigurationError(`invalid SQLite URL ${JSON.stringify(url)}: the path is empty`);
   return { filename: isAbsolute(path) ? path : resolve(process.cwd(), path), memory: false };
 }
 

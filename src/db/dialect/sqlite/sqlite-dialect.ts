@@ -1,5 +1,13 @@
 import { ConfigurationError, ConnectionError } from "../../errors.js";
-import type { ColumnKind, ColumnSpec, Dialect, Driver, DriverErrorKind, Session, TableSpec } from "../dialect.js";
+import type {
+  ColumnKind,
+  ColumnSpec,
+  Dialect,
+  Driver,
+  DriverErrorKind,
+  Session,
+  TableSpec,
+} from "../dialect.js";
 import { type SqliteDatabase, SqliteDriver } from "./sqlite-driver.js";
 import { classifySqliteError } from "./sqlite-errors.js";
 
@@ -25,6 +33,7 @@ export class SqliteDialect implements Dialect {
   readonly name = "sqlite" as const;
   readonly maxParameters = 32_766;
   readonly supportsReturning = true;
+  readonly reportsLastInsertId = true;
   readonly target: SqliteTarget;
 
   constructor(target: SqliteTarget) {
@@ -33,26 +42,29 @@ export class SqliteDialect implements Dialect {
 
   async createDriver(): Promise<Driver> {
     const { default: Database } = await import("better-sqlite3");
-    let db: SqliteDatabase & { pragma(text: string): unknown; function: unknown };
+    let db: (SqliteDatabase & { pragma(text: string): unknown; function: unknown }) | undefined;
     try {
-      db = new Database(this.target.filename) as unknown as typeof db;
+      db = new Database(this.target.filename) as unknown as SqliteDatabase & {
+        pragma(text: string): unknown;
+        function: unknown;
+      };
+      if (!this.target.memory) {
+        db.pragma("journal_mode = WAL");
+        db.pragma("synchronous = NORMAL");
+        db.pragma("busy_timeout = 5000");
+      }
+      db.pragma("foreign_keys = ON");
+      (
+        db as unknown as { function(name: string, opts: object, fn: (...args: unknown[]) => unknown): void }
+      ).function("registers_like", { deterministic: true }, likeCaseSensitive);
     } catch (error) {
+      if (db?.open) db.close();
       throw new ConnectionError(
-        `cannot open SQLite database ${this.target.filename}: check that its directory exists and is writable`,
+        `cannot open SQLite database ${this.target.filename}: check that its directory exists and is writable, ` +
+          "and that the file is a SQLite database",
         { cause: error },
       );
     }
-    if (!this.target.memory) {
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = NORMAL");
-      db.pragma("busy_timeout = 5000");
-    }
-    db.pragma("foreign_keys = ON");
-    (db as unknown as { function(name: string, opts: object, fn: (...args: unknown[]) => unknown): void }).function(
-      "registers_like",
-      { deterministic: true },
-      likeCaseSensitive,
-    );
     return new SqliteDriver(db);
   }
 
@@ -84,7 +96,8 @@ export class SqliteDialect implements Dialect {
   createTable(table: TableSpec): string[] {
     const defs = table.columns.map((column) => {
       let def = `${this.quote(column.name)} ${this.columnType(column)}`;
-      if (column.primaryKey) def += column.autoincrement ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY NOT NULL";
+      if (column.primaryKey)
+        def += column.autoincrement ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY NOT NULL";
       else if (!column.nullable) def += " NOT NULL";
       return def;
     });

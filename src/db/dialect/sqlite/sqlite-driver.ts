@@ -3,8 +3,9 @@ import type { Connection, Driver, Row, RunResult, Statement, StatementHints } fr
 
 /** The part of a better-sqlite3 prepared statement this driver calls. */
 export interface SqliteStatement {
-  all(params: readonly unknown[]): unknown[];
-  run(params: readonly unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  all(...params: unknown[]): unknown[];
+  get(...params: unknown[]): unknown;
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
   safeIntegers(toggle?: boolean): this;
 }
 
@@ -129,14 +130,36 @@ class SqliteDriverStatement implements Statement {
   }
 
   all(params: readonly unknown[]): Row[] | Promise<Row[]> {
-    if (this.#driver.holder === null) return this.#statement.all(params) as Row[];
-    return this.#driver.turn(() => this.#statement.all(params) as Row[]);
+    if (this.#driver.holder === null) return all(this.#statement, params);
+    return this.#driver.turn(() => all(this.#statement, params));
   }
 
   run(params: readonly unknown[]): RunResult | Promise<RunResult> {
-    if (this.#driver.holder === null) return toRunResult(this.#statement.run(params));
-    return this.#driver.turn(() => toRunResult(this.#statement.run(params)));
+    if (this.#driver.holder === null) return toRunResult(run(this.#statement, params));
+    return this.#driver.turn(() => toRunResult(run(this.#statement, params)));
   }
+
+  get(params: readonly unknown[]): Row | undefined | Promise<Row | undefined> {
+    if (this.#driver.holder === null) return get(this.#statement, params);
+    return this.#driver.turn(() => get(this.#statement, params));
+  }
+}
+
+/** Short parameter lists are passed as arguments (better-sqlite3 binds them faster than an array). */
+const SPREAD_LIMIT = 16;
+
+function all(statement: SqliteStatement, params: readonly unknown[]): Row[] {
+  return (params.length <= SPREAD_LIMIT ? statement.all(...params) : statement.all(params)) as Row[];
+}
+
+function get(statement: SqliteStatement, params: readonly unknown[]): Row | undefined {
+  return (params.length <= SPREAD_LIMIT ? statement.get(...params) : statement.get(params)) as
+    | Row
+    | undefined;
+}
+
+function run(statement: SqliteStatement, params: readonly unknown[]) {
+  return params.length <= SPREAD_LIMIT ? statement.run(...params) : statement.run(params);
 }
 
 function toRunResult(result: { changes: number; lastInsertRowid: number | bigint }): RunResult {
@@ -165,11 +188,15 @@ export class SqliteConnection implements Connection {
     return {
       all: (params) => {
         this.#check();
-        return statement.all(params) as Row[];
+        return all(statement, params);
       },
       run: (params) => {
         this.#check();
-        return toRunResult(statement.run(params));
+        return toRunResult(run(statement, params));
+      },
+      get: (params) => {
+        this.#check();
+        return get(statement, params);
       },
     };
   }

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { BelongsTo, databaseRegistry, HasMany, type ManagerOf, Model } from "../../src/db/index.js";
+import { shopDatabaseUrl } from "./database.js";
+
+const url = shopDatabaseUrl();
+
+/** A customer. `password` holds a scrypt hash (never the plain text) and is never sent back. */
+@databaseRegistry(url, { tableName: "users", uniqueFields: ["email"] })
+export class User extends Model({
+  id: z.int().nullable().default(null),
+  name: z.string().min(1).max(200),
+  email: z.email().max(320),
+  password: z.string().min(8).max(1024).meta({ writeOnly: true }),
+}) {
+  declare static readonly objects: ManagerOf<typeof User>;
+  @HasMany(() => Order, { foreignKey: "user_id" }) accessor orders!: Promise<Order[]>;
+}
+
+/** Something to buy. */
+@databaseRegistry(url, { tableName: "products" })
+export class Product extends Model({
+  id: z.int().nullable().default(null),
+  name: z.string().min(1).max(200),
+  price: z.number().nonnegative(),
+  stock: z.int().min(0).default(0),
+}) {
+  declare static readonly objects: ManagerOf<typeof Product>;
+  @HasMany(() => Order, { foreignKey: "product_id" }) accessor orders!: Promise<Order[]>;
+}
+
+/** A user's order of one product. */
+@databaseRegistry(url, { tableName: "orders" })
+export class Order extends Model({
+  id: z.int().nullable().default(null),
+  user_id: z.int(),
+  product_id: z.int(),
+  quantity: z.int().positive().default(1),
+  status: z.enum(["pending", "paid", "shipped"]).default("pending"),
+}) {
+  declare static readonly objects: ManagerOf<typeof Order>;
+  @BelongsTo(() => User, { localKey: "user_id" }) accessor user!: Promise<User | null>;
+  @BelongsTo(() => Product, { localKey: "product_id" }) accessor product!: Promise<Product | null>;
+}
+
+export const models = [User, Product, Order];

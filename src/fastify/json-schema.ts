@@ -1,0 +1,97 @@
+import { z } from "zod";
+import type * as core from "zod/v4/core";
+import { type ModelLike, modelSchemas } from "./model-schemas.js";
+
+/** Options of {@link zodToJsonSchema}. */
+export interface JsonSchemaOptions {
+  /** `"input"` for what a client sends (defaults optional), `"output"` (default) for what it receives. */
+  readonly io?: "input" | "output";
+}
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * Converts a Zod schema to a JSON Schema (draft-07, what Fastify's Ajv and OpenAPI 3 read) with
+ * `z.toJSONSchema`. `z.date()` becomes `{ type: "string", format: "date-time" }`; `z.bigint()` an
+ * int64 (a decimal string in responses, as the Zod serializer writes it). No `$schema` key.
+ *
+ * @example
+ * ```ts
+ * zodToJsonSchema(z.object({ name: z.string(), at: z.date() }));
+ * // { type: "object", properties: { name: { type: "string" }, at: { type: "string", format: "date-time" } }, ... }
+ * ```
+ */
+export function zodToJsonSchema(schema: core.$ZodType, options: JsonSchemaOptions = {}): JsonObject {
+  const io = options.io ?? "output";
+  const json = z.toJSONSchema(schema, {
+    io,
+    target: "draft-07",
+    unrepresentable: "any",
+    override(ctx) {
+      const type = (ctx.zodSchema._zod.def as { type: string }).type;
+      if (type === "date") {
+        ctx.jsonSchema.type = "string";
+        ctx.jsonSchema.format = "date-time";
+      } else if (type === "bigint") {
+        ctx.jsonSchema.type = io === "output" ? "string" : "integer";
+        ctx.jsonSchema.format = "int64";
+      }
+    },
+  }) as JsonObject;
+  delete json.$schema;
+  return json;
+}
+
+/** Options of {@link modelJsonSchema} and {@link modelComponents}. */
+export interface ModelJsonSchemaOptions {
+  /** More fields to leave out of responses, besides hashed fields and fields marked `writeOnly`. */
+  readonly hidden?: readonly string[];
+}
+
+/**
+ * The JSON Schemas of a model, as a client sees it: `record` (a response: hashed and `writeOnly`
+ * fields left out), `create` (a POST body: no database-managed key, no unknown fields) and `patch`
+ * (every field but the key optional).
+ *
+ * @example
+ * ```ts
+ * const { record, create, patch } = modelJsonSchema(User);
+ * record.properties; // { id, name, email } (no password)
+ * ```
+ */
+export function modelJsonSchema(
+  model: ModelLike,
+  options: ModelJsonSchemaOptions = {},
+): { record: JsonObject; create: JsonObject; patch: JsonObject } {
+  const schemas = modelSchemas(model, options);
+  return {
+    record: zodToJsonSchema(schemas.record, { io: "output" }),
+    create: zodToJsonSchema(schemas.create, { io: "input" }),
+    patch: zodToJsonSchema(schemas.patch, { io: "input" }),
+  };
+}
+
+/**
+ * OpenAPI `components.schemas` for models: `<Name>` (the response shape), `<Name>Create` and
+ * `<Name>Patch` (request bodies). Pass them to `@fastify/swagger`.
+ *
+ * @example
+ * ```ts
+ * await app.register(swagger, {
+ *   openapi: { info: { title: "shop", version: "1.0.0" }, components: { schemas: modelComponents([User, Product]) } },
+ * });
+ * ```
+ */
+export function modelComponents(
+  models: readonly ModelLike[],
+  options: ModelJsonSchemaOptions = {},
+): Record<string, JsonObject> {
+  const out: Record<string, JsonObject> = {};
+  for (const model of models) {
+    const { record, create, patch } = modelJsonSchema(model, options);
+    out[model.name] = record;
+    out[`${model.name}Create`] = create;
+    out[`${model.name}Patch`] = patch;
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyPluginAsync } from "fastify";
+import { SchemaError } from "../db/index.js";
+import { registersErrorHandler } from "./error-handler.js";
+import { type ModelLike, requireManager } from "./model-schemas.js";
+import { prepareZodRoute } from "./zod-compiler.js";
+
+/** Options of {@link registersPlugin}. */
+export interface RegistersPluginOptions {
+  /** The registered models this service uses: their tables are set up on start, their engines closed on close. */
+  readonly models: readonly ModelLike[];
+  /**
+   * On `onReady`: `"create"` (default) creates missing tables; `"check"` only checks them with
+   * `schemaExists()` and fails start-up (a `SchemaError` naming them) when one is missing;
+   * `"none"` does neither.
+   */
+  readonly schema?: "create" | "check" | "none";
+  /** Install {@link registersErrorHandler} (default `true`). */
+  readonly errorHandler?: boolean;
+  /** Accept Zod schemas in route `schema` (default `true`): see `prepareZodRoute`. */
+  readonly zod?: boolean;
+}
+
+/**
+ * Fastify plugin that wires registers models into a service, like the seed's FastAPI `lifespan`:
+ * creates missing tables (or checks them) on `onReady`, closes the models' database engines on
+ * `onClose`, maps registry errors to HTTP statuses, and lets routes use Zod schemas (`User.schema`)
+ * for validation, serialization and `@fastify/swagger`. Applies to the whole instance (not encapsulated).
+ *
+ * @example
+ * ```ts
+ * const app = Fastify({ logger: true });
+ * await app.register(registersPlugin, { models: [User, Product, Order], schema: "create" });
+ * await app.register(crudRoutes(Product, { prefix: "/products" }));
+ * await app.listen({ port: 3000 });
+ * ```
+ */
+export const registersPlugin: FastifyPluginAsync<RegistersPluginOptions> = async function registers(
+  fastify: FastifyInstance,
+  options: RegistersPluginOptions,
+) {
+  const models = options.models ?? [];
+  const managers = models.map((model) => ({ model, manager: requireManager(model) }));
+  const mode = options.schema ?? "create";
+  if (mode !== "create" && mode !== "check" && mode !== "none") {
+    throw new TypeError(`registersPlugin: schema must be "create", "check" or "none", got ${String(mode)}`);
+  }
+  if (options.errorHandler !== false) fastify.setErrorHandler(registersErrorHandler);
+  if (options.zod !== false) fastify.addHook("onRoute", prepareZodRoute);
+
+  fastify.addHook("onReady", async function setUpTables() {
+    const missing: string[] = [];
+    for (const { model, manager } of managers) {
+      if (mode === "none" || (await manager.schemaExists())) continue;
+      if (mode === "check") {
+        missing.push(`${model.name} ("${manager.tableName}")`);
+        continue;
+      }
+      await manager.createSchema();
+      fastify.log.info({ model: model.name, table: manager.tableName }, "table created");
+    }
+    if (missing.length > 0) {
+      throw new SchemaError(
+        `missing tables: ${missing.join(", ")}; create them (User.createSchema(), or registersPlugin with schema: "create")`,
+      );
+    }
+  });
+
+  fastify.addHook("onClose", async function disposeEngines() {
+    const engines = new Set<unknown>();
+    for (const { model, manager } of managers) {
+      if (engines.has(manager.engine)) continue;
+      engines.add(manager.engine);
+      try {
+        await manager.dispose();
+      } catch (error) {
+        fastify.log.error({ err: error, model: model.name }, "closing the database engine failed");
+      }
+    }
+  });
+};
+
+// Like fastify-plugin: the hooks and the error handler apply to the instance that registers it.
+Object.assign(registersPlugin, {
+  [Symbol.for("skip-override")]: true,
+  [Symbol.for("fastify.display-name")]: "registers",
+  [Symbol.for("plugin-meta")]: { name: "registers", fastify: "5.x" },
+});
