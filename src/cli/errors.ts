@@ -68,7 +68,7 @@ export class UsageError extends FrameworkError {
   readonly command: string | undefined;
 
   constructor(message: string, options: { command?: string; code?: string; cause?: unknown } = {}) {
-    super(message, { code: options.code ?? "E_USAGE", exitCode: 2, cause: options.cause });
+    super(escapeControl(message), { code: options.code ?? "E_USAGE", exitCode: 2, cause: options.cause });
     this.command = options.command;
   }
 }
@@ -95,7 +95,9 @@ export class UnknownCommandError extends UsageError {
   constructor(requested: string, suggestions: readonly string[] = [], group?: string) {
     const hint =
       suggestions.length > 0 ? `\nDid you mean ${suggestions.map((s) => `'${s}'`).join(" or ")}?` : "";
-    super(`unknown command '${requested}'${hint}`, { command: group, code: "E_UNKNOWN_COMMAND" });
+    super(`unknown command '${requested}'`, { command: group, code: "E_UNKNOWN_COMMAND" });
+    // The hint's line break is ours; the user's input above was escaped by UsageError.
+    this.message += hint;
     this.requested = requested;
     this.suggestions = suggestions;
   }
@@ -153,4 +155,16 @@ export class ArgumentDefinitionError extends FrameworkError {
   constructor(message: string) {
     super(message, { code: "E_ARGUMENT_DEFINITION" });
   }
+}
+
+/**
+ * Escapes control characters (newlines, ANSI escapes, C1 controls) in a usage message, which
+ * echoes user input: the report stays one line and cannot drive the terminal.
+ * @internal
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
 }

@@ -279,7 +279,10 @@ export class ModelManager<
     }
     const params = new Array(columns.length);
     for (let i = 0; i < columns.length; i++)
-      params[i] = dialect.encode(columns[i].kind, values[columns[i].name]);
+      params[i] = dialect.encode(
+        columns[i].kind,
+        wellFormed(this.model.name, columns[i], values[columns[i].name]),
+      );
     const useReturning =
       this.#config.managedKey && dialect.supportsReturning && dialect.reportsLastInsertId !== true;
     this.#insertEntry ??= this.#statements.entry("insert", () => this.#insertSql(useReturning));
@@ -370,7 +373,7 @@ export class ModelManager<
         generatedKey,
       ),
     );
-    const params = columns.map((c) => dialect.encode(c.kind, values[c.name]));
+    const params = columns.map((c) => dialect.encode(c.kind, wellFormed(this.model.name, c, values[c.name])));
     let key = keyValue;
     if (returning) {
       const rows = await statement.all(params);
@@ -482,9 +485,18 @@ export class ModelManager<
           `${this.model.name}.${this.keyField} is immutable: updateWhere() cannot change keys`,
         );
       }
+      if (updates[name] === undefined) {
+        // A default would be written silently otherwise (`{ flag: undefined }` -> false).
+        throw new InvalidQueryError(
+          `${this.model.name}.updateWhere(): "${name}" is undefined; pass a value, or null to clear it`,
+        );
+      }
       const result = field.schema.safeParse(updates[name]);
       if (!result.success) throw validationError(this.model.name, result.error);
-      out[name] = this.#d.encode(field.kind, result.data);
+      out[name] = this.#d.encode(
+        field.kind,
+        wellFormed(this.model.name, { name, kind: field.kind }, result.data),
+      );
     }
     return out;
   }
@@ -1170,4 +1182,20 @@ function describeCriteria(criteria: Record<string, unknown>): string {
   return Object.entries(criteria)
     .map(([k, v]) => `${k} = ${typeof v === "bigint" ? `${v}n` : JSON.stringify(v)}`)
     .join(" AND ");
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Refuses strings with lone UTF-16 surrogates: databases store them as U+FFFD (SQLite) or reject
+ * them with a raw driver error, so the value would not round-trip. Returns the value unchanged.
+ */
+function wellFormed(model: string, column: { name: string; kind: string }, value: unknown): unknown {
+  if (column.kind === "string" && typeof value === "string" && LONE_SURROGATE.test(value)) {
+    throw new ValidationError(
+      `${model}.${column.name}: the string holds a lone UTF-16 surrogate and cannot be stored exactly`,
+      [{ path: [column.name], message: "ill-formed UTF-16 (lone surrogate)", code: "invalid_string" }],
+    );
+  }
+  return value;
 }

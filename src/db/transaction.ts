@@ -86,8 +86,13 @@ async function transact<R>(engine: Engine, fn: () => Promise<R> | R): Promise<R>
       try {
         result = await fn();
       } catch (error) {
-        await frame.connection.exec(dialect.rollbackToSavepoint(name));
-        await frame.connection.exec(dialect.releaseSavepoint(name));
+        try {
+          await frame.connection.exec(dialect.rollbackToSavepoint(name));
+          await frame.connection.exec(dialect.releaseSavepoint(name));
+        } catch {
+          // The savepoint is gone: the database already rolled back the whole transaction
+          // (deadlock, lost connection). The callback's error says why; the outer frame rolls back.
+        }
         throw new CallbackFailure(error);
       }
       await frame.connection.exec(dialect.releaseSavepoint(name));

@@ -234,33 +234,29 @@ for (const target of databases) {
     // Two transactions lock the same two rows in opposite order: the database kills one (deadlock).
     // Inside `updateWhere` (a savepoint), MySQL has already rolled the whole transaction back, so
     // `ROLLBACK TO SAVEPOINT` fails too; the caller must still see the deadlock, not that follow-up.
-    it(
-      "a deadlock inside a nested transaction surfaces as the deadlock",
-      target.name === "mysql"
-        ? { todo: "MySQL: the deadlock (1213) is masked by 'SAVEPOINT registers_sp_N does not exist' (1305)" }
-        : { skip: target.name.startsWith("sqlite") ? "SQLite serializes transactions: no deadlock" : false },
-      async () => {
-        let arrived = 0;
-        let open!: () => void;
-        const barrier = new Promise<void>((resolve) => {
-          open = resolve;
+    it("a deadlock inside a nested transaction surfaces as the deadlock", {
+      skip: target.name.startsWith("sqlite") ? "SQLite serializes transactions: no deadlock" : false,
+    }, async () => {
+      let arrived = 0;
+      let open!: () => void;
+      const barrier = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      const lockBoth = (first: number, second: number) =>
+        Account.objects.transaction(async () => {
+          await Account.objects.updateWhere({ id: first }, { touched: first });
+          if (++arrived === 2) open();
+          await barrier;
+          await Account.objects.updateWhere({ id: second }, { touched: second });
         });
-        const lockBoth = (first: number, second: number) =>
-          Account.objects.transaction(async () => {
-            await Account.objects.updateWhere({ id: first }, { touched: first });
-            if (++arrived === 2) open();
-            await barrier;
-            await Account.objects.updateWhere({ id: second }, { touched: second });
-          });
-        const outcomes = await Promise.allSettled([lockBoth(1, 2), lockBoth(2, 1)]);
-        const failures = outcomes.filter((o) => o.status === "rejected").map((o) => o.reason);
-        assert.equal(failures.length, 1, "exactly one of the two transactions is the deadlock victim");
-        const error = failures[0];
-        assert.ok(error instanceof RegistryError, String(error));
-        const cause = error.cause as { code?: unknown; errno?: unknown } | undefined;
-        assert.ok(cause?.code === "40P01" || cause?.errno === 1213, `not the deadlock: ${error.message}`);
-      },
-    );
+      const outcomes = await Promise.allSettled([lockBoth(1, 2), lockBoth(2, 1)]);
+      const failures = outcomes.filter((o) => o.status === "rejected").map((o) => o.reason);
+      assert.equal(failures.length, 1, "exactly one of the two transactions is the deadlock victim");
+      const error = failures[0];
+      assert.ok(error instanceof RegistryError, String(error));
+      const cause = error.cause as { code?: unknown; errno?: unknown } | undefined;
+      assert.ok(cause?.code === "40P01" || cause?.errno === 1213, `not the deadlock: ${error.message}`);
+    });
 
     // Plain reads then writes, as a user would first write it. SQLite serializes transactions
     // (BEGIN IMMEDIATE on one connection), so it must hold there. PostgreSQL (READ COMMITTED) and

@@ -2,8 +2,6 @@
  * The databases the registers/db contract suite runs against: a fresh SQLite file per test file, the
  * SQLite in-memory database, and (when their URLs are set) PostgreSQL and MariaDB/MySQL.
  *
- * Server targets also need `REGISTERS_TEST_SERVER_DIALECTS=1` until their dialects are complete.
- *
  * @example
  * ```ts
  * for (const target of databases) describe(target.name, { skip: target.skip }, () => { ... });
@@ -34,15 +32,9 @@ export function testTempDir(): string {
   return tempDir;
 }
 
-const serverDialectsEnabled = process.env.REGISTERS_TEST_SERVER_DIALECTS === "1";
 const serverTarget = (index: 0 | 1): DatabaseTarget => {
   const target = serverTargets[index];
-  const skip =
-    skipUnlessServer(target) ||
-    (serverDialectsEnabled
-      ? false
-      : `${target.name} contract suite skipped: set REGISTERS_TEST_SERVER_DIALECTS=1`);
-  return { name: target.name, skip, url: target.url ?? "" };
+  return { name: target.name, skip: skipUnlessServer(target), url: target.url ?? "" };
 };
 
 export const databases: readonly DatabaseTarget[] = [
