@@ -1,15 +1,9 @@
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { z } from "zod";
-import { ValidationError } from "../../src/db/index.js";
-import { hashPassword, verifyPassword } from "../../src/db/password.js";
+import { hashPassword, ValidationError, verifyPassword } from "../../src/db/index.js";
 import { crudRoutes, modelComponents, modelSchemas, registersPlugin } from "../../src/fastify/index.js";
 import { models, Order, Product, User } from "./models.js";
-
-/** Hashes `password` before it is stored (drop this once `User` declares `hashedFields: ["password"]`). */
-async function hashUserPassword(data: Record<string, unknown>): Promise<Record<string, unknown>> {
-  return typeof data.password === "string" ? { ...data, password: await hashPassword(data.password) } : data;
-}
 
 /** An order must name a user and a product that exist (a 400 naming the field otherwise). */
 async function checkOrderReferences(data: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -40,7 +34,7 @@ export async function buildApp(options: FastifyServerOptions = {}): Promise<Fast
   await app.register(registersPlugin, { models, schema: "create" });
 
   const users = modelSchemas(User);
-  await app.register(crudRoutes(User, { prefix: "/users", beforeWrite: hashUserPassword }));
+  await app.register(crudRoutes(User, { prefix: "/users" }));
   await app.register(crudRoutes(Product, { prefix: "/products" }));
   await app.register(crudRoutes(Order, { prefix: "/orders", beforeWrite: checkOrderReferences }));
 

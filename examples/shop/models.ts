@@ -5,7 +5,7 @@ import { shopDatabaseUrl } from "./database.js";
 const url = shopDatabaseUrl();
 
 /** A customer. `password` holds a scrypt hash (never the plain text) and is never sent back. */
-@databaseRegistry(url, { tableName: "users", uniqueFields: ["email"] })
+@databaseRegistry(url, { tableName: "users", uniqueFields: ["email"], hashedFields: ["password"] })
 export class User extends Model({
   id: z.int().nullable().default(null),
   name: z.string().min(1).max(200),

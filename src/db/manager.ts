@@ -880,7 +880,8 @@ export class ModelManager<
    */
   async schemaExists(): Promise<boolean> {
     try {
-      return await this.#d.tableExists(await this.#session(), this.tableName);
+      const session = await this.#session(); // resolves the dialect first (server dialects load lazily)
+      return await this.#d.tableExists(session, this.tableName);
     } catch (error) {
       throw this.#error(error);
     }
@@ -958,7 +959,8 @@ export class ModelManager<
    */
   async columnNames(): Promise<string[]> {
     try {
-      return await this.#d.columnNames(await this.#session(), this.tableName);
+      const session = await this.#session();
+      return await this.#d.columnNames(session, this.tableName);
     } catch (error) {
       throw this.#error(error);
     }
