@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Connection } from "./dialect/dialect.js";
+import { savepointSql } from "./dialect/savepoint-sql.js";
 import type { Engine } from "./engine.js";
 
 /** One open transaction on one engine, as seen from inside its callback. */
@@ -81,21 +82,21 @@ async function transact<R>(engine: Engine, fn: () => Promise<R> | R): Promise<R>
     await previous;
     const name = `registers_sp_${++frame.state.savepoints}`;
     try {
-      await frame.connection.exec(dialect.savepoint(name));
+      await frame.connection.exec(savepointSql.create(dialect, name));
       let result: R;
       try {
         result = await fn();
       } catch (error) {
         try {
-          await frame.connection.exec(dialect.rollbackToSavepoint(name));
-          await frame.connection.exec(dialect.releaseSavepoint(name));
+          await frame.connection.exec(savepointSql.rollbackTo(dialect, name));
+          await frame.connection.exec(savepointSql.release(dialect, name));
         } catch {
           // The savepoint is gone: the database already rolled back the whole transaction
           // (deadlock, lost connection). The callback's error says why; the outer frame rolls back.
         }
         throw new CallbackFailure(error);
       }
-      await frame.connection.exec(dialect.releaseSavepoint(name));
+      await frame.connection.exec(savepointSql.release(dialect, name));
       return result;
     } finally {
       done();

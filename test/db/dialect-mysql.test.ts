@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { ColumnSpec, Dialect, Driver, TableSpec } from "../../src/db/dialect/dialect.js";
 import { createMysqlDialect, mysqlUrlRules } from "../../src/db/dialect/mysql/index.js";
+import { savepointSql } from "../../src/db/dialect/savepoint-sql.js";
 import { loadDriver, parseServerUrl } from "../../src/db/dialect/server-url.js";
 import { ConfigurationError, ConnectionError } from "../../src/db/errors.js";
 import { serverTargets, skipUnlessServer } from "../support/servers.js";
@@ -391,12 +392,12 @@ describe("mysql dialect: against the server", { skip: skipUnlessServer(target) }
     try {
       await conn.exec(dialect.begin());
       await conn.prepare(insert).run([1]);
-      await conn.exec(dialect.savepoint("sp1"));
+      await conn.exec(savepointSql.create(dialect, "sp1"));
       await conn.prepare(insert).run([2]);
-      await conn.exec(dialect.rollbackToSavepoint("sp1"));
-      await conn.exec(dialect.savepoint("sp2"));
+      await conn.exec(savepointSql.rollbackTo(dialect, "sp1"));
+      await conn.exec(savepointSql.create(dialect, "sp2"));
       await conn.prepare(insert).run([3]);
-      await conn.exec(dialect.releaseSavepoint("sp2"));
+      await conn.exec(savepointSql.release(dialect, "sp2"));
       assert.deepEqual(await conn.prepare(count).all([]), [{ n: 2 }]);
       assert.deepEqual(await driver.prepare(count).all([]), [{ n: 0 }], "outside sees no uncommitted rows");
       await conn.exec("COMMIT");

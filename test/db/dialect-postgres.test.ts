@@ -10,6 +10,7 @@ import {
   type PostgresDialect,
   postgresUrlRules,
 } from "../../src/db/dialect/postgres/index.js";
+import { savepointSql } from "../../src/db/dialect/savepoint-sql.js";
 import { loadDriver, parseServerUrl } from "../../src/db/dialect/server-url.js";
 import { ConfigurationError, ConnectionError } from "../../src/db/errors.js";
 import { serverTargets, skipUnlessServer } from "../support/servers.js";
@@ -409,12 +410,12 @@ describe("postgres dialect: against the server", { skip: skipUnlessServer(target
     try {
       await conn.exec(dialect.begin());
       await conn.prepare(insert).run([1]);
-      await conn.exec(dialect.savepoint("sp1"));
+      await conn.exec(savepointSql.create(dialect, "sp1"));
       await conn.prepare(insert).run([2]);
-      await conn.exec(dialect.rollbackToSavepoint("sp1"));
-      await conn.exec(dialect.savepoint("sp2"));
+      await conn.exec(savepointSql.rollbackTo(dialect, "sp1"));
+      await conn.exec(savepointSql.create(dialect, "sp2"));
       await conn.prepare(insert).run([3]);
-      await conn.exec(dialect.releaseSavepoint("sp2"));
+      await conn.exec(savepointSql.release(dialect, "sp2"));
       assert.deepEqual(await conn.prepare(count).all([]), [{ n: 2 }]);
       assert.deepEqual(await driver.prepare(count).all([]), [{ n: 0 }], "outside sees no uncommitted rows");
       await conn.exec("COMMIT");

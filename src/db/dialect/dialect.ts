@@ -172,9 +172,6 @@ export interface Dialect {
   ilike(column: string, param: string): string;
   /** Case-sensitive LIKE with `\` as the escape character. */
   like(column: string, param: string): string;
-  savepoint(name: string): string;
-  releaseSavepoint(name: string): string;
-  rollbackToSavepoint(name: string): string;
   /** BEGIN statement text (SQLite uses BEGIN IMMEDIATE). */
   begin(): string;
 

@@ -1,5 +1,17 @@
 import { ConfigurationError } from "../errors.js";
 
+/** Node socket error codes that mean the server could not be reached or the link died. */
+export const SOCKET_ERROR_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+]);
+
 /** TLS mode of a server URL, with libpq's names (`disable`, `allow` and `prefer` connect without TLS). */
 export type SslMode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
 

@@ -222,18 +222,6 @@ export class MysqlDialect implements Dialect {
     return `${column} LIKE ${param} ESCAPE '\\\\'`;
   }
 
-  savepoint(name: string): string {
-    return `SAVEPOINT ${this.quote(name)}`;
-  }
-
-  releaseSavepoint(name: string): string {
-    return `RELEASE SAVEPOINT ${this.quote(name)}`;
-  }
-
-  rollbackToSavepoint(name: string): string {
-    return `ROLLBACK TO SAVEPOINT ${this.quote(name)}`;
-  }
-
   begin(): string {
     return "START TRANSACTION";
   }

@@ -1,5 +1,6 @@
 import { ConnectionError, StatementTimeoutError } from "../../errors.js";
 import type { DriverErrorKind } from "../dialect.js";
+import { SOCKET_ERROR_CODES } from "../server-url.js";
 
 /** The fields of a `mysql2` error this dialect reads. */
 export interface MysqlErrorFields {
@@ -14,15 +15,9 @@ export interface KeyInfo {
   readonly columns: readonly string[];
 }
 
+/** mysql2's own codes for a lost or closed connection, beside the Node socket codes. */
 const CONNECTION_CODES: ReadonlySet<string> = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
+  ...SOCKET_ERROR_CODES,
   "PROTOCOL_CONNECTION_LOST",
   "PROTOCOL_SEQUENCE_TIMEOUT",
   "POOL_CLOSED",

@@ -193,18 +193,6 @@ export class PostgresDialect implements Dialect {
     return `${column} LIKE ${param} ESCAPE '\\'`;
   }
 
-  savepoint(name: string): string {
-    return `SAVEPOINT ${this.quote(name)}`;
-  }
-
-  releaseSavepoint(name: string): string {
-    return `RELEASE SAVEPOINT ${this.quote(name)}`;
-  }
-
-  rollbackToSavepoint(name: string): string {
-    return `ROLLBACK TO SAVEPOINT ${this.quote(name)}`;
-  }
-
   begin(): string {
     return "BEGIN";
   }

@@ -1,5 +1,6 @@
 import { ConnectionError, StatementTimeoutError } from "../../errors.js";
 import type { DriverErrorKind } from "../dialect.js";
+import { SOCKET_ERROR_CODES } from "../server-url.js";
 
 /** The fields of a `pg` error this dialect reads (server errors carry a 5-character SQLSTATE). */
 export interface PgErrorFields {
@@ -8,18 +9,6 @@ export interface PgErrorFields {
   table?: unknown;
   column?: unknown;
 }
-
-/** Node socket error codes that mean the server could not be reached or the link died. */
-export const SOCKET_ERROR_CODES: ReadonlySet<string> = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-]);
 
 /** What a unique constraint this dialect created covers (kept for names too long to parse back). */
 export interface ConstraintInfo {

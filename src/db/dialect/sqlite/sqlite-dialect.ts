@@ -162,18 +162,6 @@ export class SqliteDialect implements Dialect {
     return `registers_like(${param}, ${column}) = 1`;
   }
 
-  savepoint(name: string): string {
-    return `SAVEPOINT ${this.quote(name)}`;
-  }
-
-  releaseSavepoint(name: string): string {
-    return `RELEASE SAVEPOINT ${this.quote(name)}`;
-  }
-
-  rollbackToSavepoint(name: string): string {
-    return `ROLLBACK TO SAVEPOINT ${this.quote(name)}`;
-  }
-
   begin(): string {
     return "BEGIN IMMEDIATE";
   }
