@@ -2,24 +2,98 @@ import type { Dialect } from "./dialect/dialect.js";
 import { InvalidQueryError } from "./errors.js";
 import type { FieldInfo } from "./zod-to-columns.js";
 
+/** Operators of a string-like field (string, enum, uuid): patterns are case-sensitive except `ilike`. */
+export interface StringOperators {
+  /** SQL LIKE pattern (`%`, `_`; `\` escapes), case-sensitive. */
+  readonly like?: string;
+  /** Case-insensitive LIKE (ASCII only on SQLite). */
+  readonly ilike?: string;
+  /** Substring match; `%` and `_` in the value match literally. */
+  readonly contains?: string;
+  readonly startsWith?: string;
+  readonly endsWith?: string;
+}
+
+/** Operators of any field. Comparisons never match a NULL value; use `isNull`. */
+export interface ComparisonOperators<V> {
+  readonly eq?: V;
+  readonly ne?: V;
+  readonly gt?: V;
+  readonly gte?: V;
+  readonly lt?: V;
+  readonly lte?: V;
+  readonly in?: readonly V[];
+  readonly notIn?: readonly V[];
+  readonly isNull?: boolean;
+}
+
 /**
- * Equality criteria: `{ field: value }`. An array means `IN (...)`, `null` means `IS NULL`.
- * `undefined` is rejected (`InvalidQueryError`), never dropped.
+ * The operators a field of type `V` accepts: comparisons typed by the field, string patterns only on
+ * string fields.
  *
  * @example
  * ```ts
- * const criteria: Criteria<{ role: string; age: number | null }> = { role: ["admin", "owner"], age: null };
+ * const adult: FieldOperators<number | null> = { gte: 18, lt: 65 };
+ * const named: FieldOperators<string> = { startsWith: "Al", ne: "Alf" };
  * ```
  */
-export type Criteria<D> = { [K in keyof D]?: D[K] | readonly D[K][] };
+export type FieldOperators<V> = [NonNullable<V>] extends [string]
+  ? ComparisonOperators<NonNullable<V>> & StringOperators
+  : ComparisonOperators<NonNullable<V>>;
 
-/** One compiled term: the SQL shape of a criteria entry. */
-export interface Term {
-  readonly column: string;
-  /** `=`, `null` (IS NULL), `in` (with `count` parameters), `none` (an empty IN: matches nothing). */
-  readonly op: "=" | "null" | "in" | "none";
-  readonly count: number;
+/** What one field of criteria accepts: a value (equality), a list (IN), `null` (IS NULL) or operators. */
+export type FieldCriteria<V> = V | readonly NonNullable<V>[] | FieldOperators<V>;
+
+/** `or`, `and` and `not` in criteria. */
+export interface LogicalCriteria<D> {
+  /** Any of these matches (an empty list matches nothing). */
+  readonly or?: readonly Criteria<D>[];
+  /** All of these match (an empty list matches everything). */
+  readonly and?: readonly Criteria<D>[];
+  /** Exactly the rows the inner criteria does not match (rows with NULLs included). */
+  readonly not?: Criteria<D>;
 }
+
+/**
+ * Criteria: `{ field: value }` (equality), a list (`IN`), `null` (`IS NULL`), an operator object
+ * (`{ age: { gt: 18, lte: 65 } }`), and `or` / `and` / `not`. Top-level fields are ANDed. Values are
+ * validated against the field's type and always bound as parameters. `undefined` is rejected
+ * (`InvalidQueryError`), never dropped.
+ *
+ * @example
+ * ```ts
+ * const criteria: Criteria<{ role: string; age: number | null }> = {
+ *   role: ["admin", "owner"],
+ *   or: [{ age: { gte: 18 } }, { age: null }],
+ * };
+ * ```
+ */
+export type Criteria<D> = { [K in keyof D]?: FieldCriteria<D[K]> } & LogicalCriteria<D>;
+
+type LeafOp =
+  | "="
+  | "<>"
+  | ">"
+  | ">="
+  | "<"
+  | "<="
+  | "in"
+  | "notIn"
+  | "null"
+  | "notNull"
+  | "none"
+  | "like"
+  | "ilike";
+
+/** One compiled term: a comparison on a column, or `or` / `and` / `not` over terms. */
+export type Term =
+  | {
+      readonly column: string;
+      readonly op: LeafOp;
+      /** Bound parameters this term takes. */
+      readonly count: number;
+    }
+  | { readonly op: "or" | "and" | "not"; readonly children: readonly Term[] };
 
 /**
  * Criteria compiled to bound parameters and a shape. Statements are cached by `shape`, so the SQL
@@ -30,35 +104,54 @@ export interface CompiledCriteria {
   readonly shape: string;
   /** Encoded parameter values, in order. */
   readonly params: unknown[];
+  /** Top-level terms, ANDed. */
   readonly terms: readonly Term[];
 }
 
 const EMPTY: CompiledCriteria = { shape: "", params: [], terms: [] };
+const MAX_DEPTH = 32;
+const LOGICAL = new Set(["or", "and", "not"]);
+const COMPARISONS: Record<string, LeafOp> = { eq: "=", ne: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" };
+const PATTERNS = new Set(["like", "ilike", "contains", "startsWith", "endsWith"]);
+const OPERATORS = new Set([...Object.keys(COMPARISONS), "in", "notIn", "isNull", ...PATTERNS]);
+const STRING_KINDS = new Set(["string", "enum", "uuid"]);
+
+/** Options of a `CriteriaCompiler`. */
+export interface CriteriaCompilerOptions {
+  /** Fields criteria may not name (stored hashed), with the message to give. */
+  readonly unmatchable?: ReadonlyMap<string, string>;
+}
 
 /**
- * Compiles criteria for one model: validates field names and values against the model's schema
- * before any SQL runs, encodes values through the dialect, and renders the `WHERE` clause.
- * New operators (`{ age: { gt: 18 } }`) add a `Term` op and a case in `#term` / `where`.
+ * Compiles criteria for one model: validates field names, operators and values against the model's
+ * schema before any SQL runs, encodes values through the dialect, and renders the `WHERE` clause.
  *
  * @example
  * ```ts
  * const compiler = new CriteriaCompiler(dialect, fieldsByName, "users");
- * const compiled = compiler.compile({ email: "a@example.com" });
- * const sql = `SELECT * FROM "users"${compiler.where(compiled.terms, 1)}`; // WHERE "email" = ?
+ * const compiled = compiler.compile({ email: "a@example.com", age: { gte: 18 } });
+ * const sql = `SELECT * FROM "users"${compiler.where(compiled.terms, 1)}`; // WHERE "email" = ? AND "age" >= ?
  * ```
  */
 export class CriteriaCompiler {
   readonly #dialect: Dialect;
   readonly #fields: ReadonlyMap<string, FieldInfo>;
   readonly #table: string;
+  readonly #unmatchable: ReadonlyMap<string, string>;
   /** Per field: the shared `=` and `IS NULL` terms and their shapes (no allocation per call). */
   readonly #eq = new Map<string, { term: Term; shape: string }>();
   readonly #isNull = new Map<string, { term: Term; shape: string }>();
 
-  constructor(dialect: Dialect, fields: ReadonlyMap<string, FieldInfo>, table: string) {
+  constructor(
+    dialect: Dialect,
+    fields: ReadonlyMap<string, FieldInfo>,
+    table: string,
+    options: CriteriaCompilerOptions = {},
+  ) {
     this.#dialect = dialect;
     this.#fields = fields;
     this.#table = table;
+    this.#unmatchable = options.unmatchable ?? new Map();
     for (const name of fields.keys()) {
       this.#eq.set(name, {
         term: Object.freeze({ column: name, op: "=", count: 1 }),
@@ -74,33 +167,161 @@ export class CriteriaCompiler {
   /** Validates and compiles `criteria` (`undefined` or `{}` means no filter). */
   compile(criteria: unknown): CompiledCriteria {
     if (criteria === undefined) return EMPTY;
+    const params: unknown[] = [];
+    const out = { shape: "" };
+    const terms = this.#group(criteria, params, out, 0);
+    return terms.length === 0 ? EMPTY : { shape: out.shape, params, terms };
+  }
+
+  /** Compiles one criteria object to ANDed terms, appending to `params` and `out.shape`. */
+  #group(criteria: unknown, params: unknown[], out: { shape: string }, depth: number): Term[] {
     if (!isPlainObject(criteria)) {
-      throw new InvalidQueryError(`criteria for "${this.#table}" must be an object like { field: value }`);
+      throw new InvalidQueryError(
+        `criteria for "${this.#table}" must be an object like { field: value }, got ${describe(criteria)}`,
+      );
     }
-    let shape = "";
-    let terms: Term[] | null = null;
-    let params: unknown[] | null = null;
+    if (depth > MAX_DEPTH) {
+      throw new InvalidQueryError(`criteria for "${this.#table}" nest deeper than ${MAX_DEPTH} levels`);
+    }
+    const terms: Term[] = [];
     for (const name in criteria) {
-      const value = (criteria as Record<string, unknown>)[name];
+      const value = criteria[name];
+      if (!this.#fields.has(name) && LOGICAL.has(name)) {
+        terms.push(this.#logical(name as "or" | "and" | "not", value, params, out, depth));
+        continue;
+      }
       const field = this.#field(name);
-      terms ??= [];
-      params ??= [];
       if (value === null) {
         const shared = this.#isNull.get(name) as { term: Term; shape: string };
         terms.push(shared.term);
-        shape = shape === "" ? shared.shape : shape + shared.shape;
-      } else if (Array.isArray(value) || value === undefined) {
-        const term = this.#term(field, value, params);
-        terms.push(term);
-        shape += `${name}\u0000${term.op}${term.count}\u0000`;
+        out.shape += shared.shape;
+      } else if (Array.isArray(value) && field.kind !== "json") {
+        terms.push(this.#list(field, value, "in", params, out));
+      } else if (isPlainObject(value) && (field.kind !== "json" || isOperatorObject(value))) {
+        this.#operators(field, value, terms, params, out);
       } else {
         const shared = this.#eq.get(name) as { term: Term; shape: string };
         params.push(this.value(field, value));
         terms.push(shared.term);
-        shape = shape === "" ? shared.shape : shape + shared.shape;
+        out.shape += shared.shape;
       }
     }
-    return terms === null ? EMPTY : { shape, params: params as unknown[], terms };
+    return terms;
+  }
+
+  #logical(
+    op: "or" | "and" | "not",
+    value: unknown,
+    params: unknown[],
+    out: { shape: string },
+    depth: number,
+  ): Term {
+    out.shape += `\u0001${op}`;
+    let children: Term[];
+    if (op === "not") {
+      if (!isPlainObject(value)) {
+        throw new InvalidQueryError(`"not" in criteria for "${this.#table}" takes one criteria object`);
+      }
+      children = this.#group(value, params, out, depth + 1);
+    } else {
+      if (!Array.isArray(value)) {
+        throw new InvalidQueryError(
+          `"${op}" in criteria for "${this.#table}" takes a list of criteria objects, e.g. { ${op}: [{ a: 1 }, { b: 2 }] }`,
+        );
+      }
+      children = value.map((item) => {
+        out.shape += "\u0003";
+        return { op: "and", children: this.#group(item, params, out, depth + 1) } as Term;
+      });
+    }
+    out.shape += "\u0002";
+    return { op, children };
+  }
+
+  #operators(
+    field: FieldInfo,
+    ops: Record<string, unknown>,
+    terms: Term[],
+    params: unknown[],
+    out: { shape: string },
+  ): void {
+    let any = false;
+    for (const op in ops) {
+      any = true;
+      const value = ops[op];
+      if (!OPERATORS.has(op)) {
+        throw new InvalidQueryError(
+          `unknown operator "${op}" on "${field.name}" in criteria for "${this.#table}"; operators: ${[...OPERATORS].join(", ")}`,
+        );
+      }
+      if (value === undefined) {
+        throw new InvalidQueryError(
+          `operator "${op}" on "${field.name}" is undefined: pass a value or leave the operator out`,
+        );
+      }
+      if (field.kind === "json" && op !== "isNull") {
+        throw new InvalidQueryError(
+          `"${field.name}" is a JSON field: criteria can only test it with isNull or match it whole`,
+        );
+      }
+      let term: Term;
+      if (op === "isNull") {
+        if (typeof value !== "boolean") {
+          throw new InvalidQueryError(
+            `isNull on "${field.name}" takes true or false, got ${describe(value)}`,
+          );
+        }
+        term = { column: field.name, op: value ? "null" : "notNull", count: 0 };
+      } else if (op === "in" || op === "notIn") {
+        if (!Array.isArray(value)) {
+          throw new InvalidQueryError(`${op} on "${field.name}" takes a list, got ${describe(value)}`);
+        }
+        terms.push(this.#list(field, value, op, params, out));
+        continue;
+      } else if (PATTERNS.has(op)) {
+        if (!STRING_KINDS.has(field.kind)) {
+          throw new InvalidQueryError(
+            `${op} works on text fields only; "${field.name}" holds ${field.kind} values (use eq, gt, lt, in ...)`,
+          );
+        }
+        if (typeof value !== "string") {
+          throw new InvalidQueryError(`${op} on "${field.name}" takes a string, got ${describe(value)}`);
+        }
+        params.push(pattern(op, value));
+        term = { column: field.name, op: op === "ilike" ? "ilike" : "like", count: 1 };
+      } else if (op === "eq") {
+        params.push(this.value(field, value));
+        term = { column: field.name, op: "=", count: 1 };
+      } else {
+        params.push(this.#bound(field, op, value));
+        term = { column: field.name, op: COMPARISONS[op], count: 1 };
+      }
+      terms.push(term);
+      out.shape += `${field.name}\u0000${term.op}${(term as { count: number }).count}\u0000`;
+    }
+    if (!any) {
+      throw new InvalidQueryError(
+        `criteria field "${field.name}" has an empty operator object: give an operator such as { gt: 1 }, or leave the field out`,
+      );
+    }
+  }
+
+  #list(
+    field: FieldInfo,
+    value: readonly unknown[],
+    op: "in" | "notIn",
+    params: unknown[],
+    out: { shape: string },
+  ): Term {
+    let term: Term;
+    if (value.length === 0) {
+      term = { column: field.name, op: op === "in" ? "none" : "notNull", count: 0 };
+    } else {
+      for (const item of value) params.push(this.value(field, item));
+      term = { column: field.name, op, count: value.length };
+    }
+    out.shape += `${field.name}\u0000${term.op}${(term as { count: number }).count}\u0000`;
+    return term;
   }
 
   /** The field named in criteria, or `InvalidQueryError` naming it and the fields that exist. */
@@ -111,30 +332,51 @@ export class CriteriaCompiler {
         `unknown field "${name}" in criteria for "${this.#table}"; fields: ${[...this.#fields.keys()].join(", ")}`,
       );
     }
+    const refusal = this.#unmatchable.get(name);
+    if (refusal !== undefined) throw new InvalidQueryError(refusal);
     return field;
   }
 
-  #term(field: FieldInfo, value: unknown, params: unknown[]): Term {
-    if (value === undefined) {
+  /**
+   * A range bound (`gt`, `lte`, `ne`...): checked against the field's type only, not its refinements
+   * (`{ age: { gt: -1 } }` is fine on `z.int().min(0)`), and encoded for the dialect.
+   */
+  #bound(field: FieldInfo, op: string, value: unknown): unknown {
+    let ok: boolean;
+    let bound = value;
+    switch (field.kind) {
+      case "integer":
+      case "float":
+        ok = typeof value === "number" && !Number.isNaN(value);
+        break;
+      case "bigint":
+        ok = typeof value === "bigint" || (typeof value === "number" && Number.isSafeInteger(value));
+        if (ok) bound = BigInt(value as number | bigint);
+        break;
+      case "boolean":
+        ok = typeof value === "boolean";
+        break;
+      case "date":
+        ok = value instanceof Date && !Number.isNaN(value.getTime());
+        break;
+      default:
+        ok = typeof value === "string";
+    }
+    if (!ok) {
       throw new InvalidQueryError(
-        `criteria field "${field.name}" is undefined: pass a value, null (IS NULL), or leave the field out`,
+        `${op} on "${field.name}" in criteria for "${this.#table}" takes a ${field.kind} value, got ${describe(value)}`,
       );
     }
-    if (value === null) return { column: field.name, op: "null", count: 0 };
-    if (Array.isArray(value) && field.kind !== "json") {
-      if (value.length === 0) return { column: field.name, op: "none", count: 0 };
-      for (const item of value) params.push(this.value(field, item));
-      return { column: field.name, op: "in", count: value.length };
-    }
-    params.push(this.value(field, value));
-    return { column: field.name, op: "=", count: 1 };
+    return this.#dialect.encode(field.kind, bound);
   }
 
   /** Validates one value against the field's schema and encodes it for the dialect. */
   value(field: FieldInfo, value: unknown): unknown {
     if (value === undefined || value === null) {
       throw new InvalidQueryError(
-        `criteria field "${field.name}" cannot match ${String(value)} inside a list`,
+        value === undefined
+          ? `criteria field "${field.name}" is undefined: pass a value, null (IS NULL), or leave the field out`
+          : `criteria field "${field.name}" cannot match null inside a list: use { isNull: true }`,
       );
     }
     const result = field.schema.safeParse(value);
@@ -151,26 +393,65 @@ export class CriteriaCompiler {
   /** Renders ` WHERE ...` (or `""`) with placeholders numbered from `firstParam`. */
   where(terms: readonly Term[], firstParam: number): string {
     if (terms.length === 0) return "";
-    const dialect = this.#dialect;
-    let next = firstParam;
-    const parts = terms.map((term) => {
-      const column = dialect.quote(term.column);
-      switch (term.op) {
-        case "null":
-          return `${column} IS NULL`;
-        case "none":
-          return "1 = 0";
-        case "in": {
-          const placeholders: string[] = [];
-          for (let i = 0; i < term.count; i++) placeholders.push(dialect.param(next++));
-          return `${column} IN (${placeholders.join(", ")})`;
-        }
-        default:
-          return `${column} = ${dialect.param(next++)}`;
-      }
-    });
-    return ` WHERE ${parts.join(" AND ")}`;
+    const counter = { next: firstParam };
+    return ` WHERE ${this.#and(terms, counter)}`;
   }
+
+  /** Renders the condition alone (no ` WHERE `); `"1 = 1"` for no terms. */
+  condition(terms: readonly Term[], firstParam: number): string {
+    return this.#and(terms, { next: firstParam });
+  }
+
+  #and(terms: readonly Term[], counter: { next: number }): string {
+    if (terms.length === 0) return "1 = 1";
+    if (terms.length === 1) return this.#render(terms[0], counter);
+    return terms.map((term) => this.#render(term, counter)).join(" AND ");
+  }
+
+  #render(term: Term, counter: { next: number }): string {
+    const d = this.#dialect;
+    if ("children" in term) {
+      if (term.op === "not") return `(${this.#and(term.children, counter)}) IS NOT TRUE`;
+      if (term.op === "and") return `(${this.#and(term.children, counter)})`;
+      if (term.children.length === 0) return "1 = 0";
+      return `(${term.children.map((child) => this.#render(child, counter)).join(" OR ")})`;
+    }
+    const column = d.quote(term.column);
+    switch (term.op) {
+      case "null":
+        return `${column} IS NULL`;
+      case "notNull":
+        return `${column} IS NOT NULL`;
+      case "none":
+        return "1 = 0";
+      case "in":
+      case "notIn": {
+        const placeholders: string[] = [];
+        for (let i = 0; i < term.count; i++) placeholders.push(d.param(counter.next++));
+        return `${column} ${term.op === "in" ? "IN" : "NOT IN"} (${placeholders.join(", ")})`;
+      }
+      case "like":
+        return d.like(column, d.param(counter.next++));
+      case "ilike":
+        return d.ilike(column, d.param(counter.next++));
+      default:
+        return `${column} ${term.op} ${d.param(counter.next++)}`;
+    }
+  }
+}
+
+/** Whether a JSON field's object value is an operator object (`{ isNull: true }`), not a JSON value. */
+function isOperatorObject(value: Record<string, unknown>): boolean {
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((key) => OPERATORS.has(key));
+}
+
+/** The LIKE pattern of a pattern operator: `contains`/`startsWith`/`endsWith` escape `\`, `%`, `_`. */
+function pattern(op: string, value: string): string {
+  if (op === "like" || op === "ilike") return value;
+  const literal = value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+  if (op === "contains") return `%${literal}%`;
+  return op === "startsWith" ? `${literal}%` : `%${literal}`;
 }
 
 /** `orderBy` as `filter` accepts it: `"name"`, `"-name"` (descending), or `[["name", "asc"], ...]`. */
@@ -179,23 +460,25 @@ export type OrderBy<D> =
   | `-${keyof D & string}`
   | ReadonlyArray<readonly [keyof D & string, "asc" | "desc"]>;
 
+/** One `ORDER BY` item: a field and its direction. */
+export type OrderItem = readonly [field: string, direction: "asc" | "desc"];
+
 /**
- * Compiles `orderBy` to ` ORDER BY ...`, validating field names. Returns the SQL (its own shape).
- * NULLs sort as the smallest value (first ascending, last descending) on every database.
+ * Parses `orderBy` (`"name"`, `"-name"`, `[["name", "asc"], ...]`) to items, validating field names
+ * (`InvalidQueryError`). `undefined` gives no items.
  *
  * @example
  * ```ts
- * compileOrderBy("-name", fields, dialect, "users"); // ' ORDER BY "name" DESC'
+ * parseOrderBy("-name", fields, "users"); // [["name", "desc"]]
  * ```
  */
-export function compileOrderBy(
+export function parseOrderBy(
   orderBy: unknown,
   fields: ReadonlyMap<string, FieldInfo>,
-  dialect: Dialect,
   table: string,
-): string {
-  if (orderBy === undefined || orderBy === null) return "";
-  const items: Array<[string, string]> = [];
+): OrderItem[] {
+  if (orderBy === undefined || orderBy === null) return [];
+  const items: OrderItem[] = [];
   if (typeof orderBy === "string") {
     items.push(orderBy.startsWith("-") ? [orderBy.slice(1), "desc"] : [orderBy, "asc"]);
   } else if (Array.isArray(orderBy)) {
@@ -210,14 +493,33 @@ export function compileOrderBy(
       `orderBy must be "field", "-field" or [["field", "asc"]], got ${describe(orderBy)}`,
     );
   }
+  for (const [name] of items) {
+    if (!fields.has(name)) {
+      throw new InvalidQueryError(
+        `unknown field "${name}" in orderBy for "${table}"; fields: ${[...fields.keys()].join(", ")}`,
+      );
+    }
+  }
+  return items;
+}
+
+/**
+ * Renders order items as ` ORDER BY ...` (or `""`). NULLs sort as the smallest value (first
+ * ascending, last descending) on every database.
+ *
+ * @example
+ * ```ts
+ * renderOrderBy([["name", "desc"]], fields, dialect); // ' ORDER BY "name" DESC'
+ * ```
+ */
+export function renderOrderBy(
+  items: readonly OrderItem[],
+  fields: ReadonlyMap<string, FieldInfo>,
+  dialect: Dialect,
+): string {
   if (items.length === 0) return "";
   return ` ORDER BY ${items
     .map(([name, direction]) => {
-      if (!fields.has(name)) {
-        throw new InvalidQueryError(
-          `unknown field "${name}" in orderBy for "${table}"; fields: ${[...fields.keys()].join(", ")}`,
-        );
-      }
       const column = dialect.quote(name);
       const field = fields.get(name) as FieldInfo;
       const sql = `${column} ${direction === "desc" ? "DESC" : "ASC"}`;
@@ -227,6 +529,23 @@ export function compileOrderBy(
       return `(${column} IS NULL) ${direction === "desc" ? "ASC" : "DESC"}, ${sql}`;
     })
     .join(", ")}`;
+}
+
+/**
+ * Compiles `orderBy` to ` ORDER BY ...`, validating field names (`parseOrderBy` + `renderOrderBy`).
+ *
+ * @example
+ * ```ts
+ * compileOrderBy("-name", fields, dialect, "users"); // ' ORDER BY "name" DESC'
+ * ```
+ */
+export function compileOrderBy(
+  orderBy: unknown,
+  fields: ReadonlyMap<string, FieldInfo>,
+  dialect: Dialect,
+  table: string,
+): string {
+  return renderOrderBy(parseOrderBy(orderBy, fields, table), fields, dialect);
 }
 
 /**

@@ -15,10 +15,29 @@
 export class RegistryError extends Error {
   /** Stable machine-readable code, e.g. `REGISTERS_DUPLICATE_KEY`. */
   readonly code: string = "REGISTERS_ERROR";
+  /** Bulk writes (`bulkCreate`, `bulkUpsert`): the 0-based index of the row that failed. */
+  rowIndex?: number;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
   }
+}
+
+/**
+ * Marks an error of a bulk write with the failing row: sets `rowIndex` and prefixes the message with
+ * `row <i>: `. Returns the same error.
+ *
+ * @example
+ * ```ts
+ * throw atRow(new ValidationError("User: email: invalid", []), 3); // "row 3: User: email: invalid"
+ * ```
+ */
+export function atRow<E extends RegistryError>(error: E, index: number): E {
+  if (error.rowIndex === undefined) {
+    error.rowIndex = index;
+    error.message = `row ${index}: ${error.message}`;
+  }
+  return error;
 }
 
 /** Decorator options or a URL are invalid (unknown field, bad autoincrement, missing driver...). */

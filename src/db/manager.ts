@@ -6,10 +6,14 @@ import {
   compileOrderBy,
   isPlainObject,
   type OrderBy,
+  type OrderItem,
+  parseOrderBy,
+  renderOrderBy,
 } from "./criteria.js";
 import type { ColumnSpec, Dialect, Row, Session, Statement, TableSpec } from "./dialect/dialect.js";
 import type { Engine } from "./engine.js";
 import {
+  atRow,
   ConnectionError,
   DatabaseError,
   DuplicateKeyError,
@@ -31,6 +35,7 @@ import {
   hydrate,
   type ModelBase,
   persistedKey,
+  persistedSnapshot,
   setPersistedKey,
   validateData,
   validationError,
@@ -49,6 +54,64 @@ export interface FilterOptions<D = Record<string, unknown>> {
   /** `"name"`, `"-name"` (descending) or `[["name", "asc"], ["id", "desc"]]`. */
   readonly orderBy?: OrderBy<D>;
 }
+
+/** Options of `first()` and `last()`: the order (default: the key; `last()` reverses it). */
+export interface FirstOptions<D = Record<string, unknown>> {
+  readonly orderBy?: OrderBy<D>;
+}
+
+/** Options of `values()`. */
+export interface ValuesOptions<D = Record<string, unknown>> {
+  readonly limit?: number;
+  readonly offset?: number;
+  readonly orderBy?: OrderBy<D>;
+}
+
+/** Options of `page()`: keyset pagination. */
+export interface PageOptions<D = Record<string, unknown>> {
+  /** Rows per page (a positive integer). */
+  readonly limit: number;
+  /** Criteria the rows match. */
+  readonly where?: Criteria<D>;
+  /** Order (non-nullable fields); the key breaks ties. Default: the key. */
+  readonly orderBy?: OrderBy<D>;
+  /** The `nextCursor` of the previous page (same `where` and `orderBy`); absent for the first page. */
+  readonly after?: string | null;
+}
+
+/** One page of `page()`. */
+export interface Page<T> {
+  readonly items: T[];
+  /** Pass as `after` for the next page; `null` on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** Options of `iterate()`. */
+export interface IterateOptions<D = Record<string, unknown>> {
+  /** Rows per keyset batch (default 1000). */
+  readonly batchSize?: number;
+  /** Order (non-nullable fields); the key breaks ties. Default: the key. */
+  readonly orderBy?: OrderBy<D>;
+}
+
+/** Options of `bulkCreate()` and `bulkUpsert()`. */
+export interface BulkOptions {
+  /** Most rows per statement (default 1000; lowered to fit the database's parameter limit). */
+  readonly chunkSize?: number;
+}
+
+/** Fields of `D` holding numbers or bigints (what `sum` and `avg` accept). */
+export type NumericField<D> = {
+  [K in keyof D & string]: [NonNullable<D[K]>] extends [number | bigint] ? K : never;
+}[keyof D & string];
+
+/** Fields of `D` holding numbers, bigints, strings or Dates (what `min` and `max` accept). */
+export type ComparableField<D> = {
+  [K in keyof D & string]: [NonNullable<D[K]>] extends [number | bigint | string | Date] ? K : never;
+}[keyof D & string];
+
+/** What `sum` returns for a field of type `V`: a bigint for bigint fields, else a number. */
+export type SumOf<V> = [NonNullable<V>] extends [bigint] ? bigint : number;
 
 /** A primary key value. */
 export type KeyValue = string | number | bigint;
@@ -103,6 +166,8 @@ export class ModelManager<
   readonly #decoded: readonly FieldInfo[];
   readonly #columns: readonly string[];
   readonly #insertColumns: readonly FieldInfo[];
+  /** Date and JSON fields: mutable in place, so snapshotted by value. */
+  readonly #mutable: readonly FieldInfo[];
   readonly #statements: StatementCache;
   readonly #assign: Assigner;
   /** Hot shapes by criteria shape alone (no key concatenation per call). */
@@ -142,6 +207,7 @@ export class ModelManager<
     this.#decoded = config.fields.filter(
       (f) => (f.kind !== "string" && f.kind !== "enum" && f.kind !== "uuid") || (f.optional && !f.nullable),
     );
+    this.#mutable = config.fields.filter((f) => f.kind === "date" || f.kind === "json");
     this.#insertColumns = config.managedKey
       ? config.fields.filter((f) => f.name !== config.keyField)
       : config.fields;
@@ -161,7 +227,13 @@ export class ModelManager<
 
   #useDialect(dialect: Dialect): void {
     this.#dialect = dialect;
-    this.#compiler = new CriteriaCompiler(dialect, this.#fields, this.tableName);
+    const unmatchable = new Map(
+      this.hashedFields.map((name) => [
+        name,
+        `${this.model.name}.${name} is stored hashed (salted), so criteria cannot match it: find the row by another field, then call verifyPassword()`,
+      ]),
+    );
+    this.#compiler = new CriteriaCompiler(dialect, this.#fields, this.tableName, { unmatchable });
     this.#selectList = this.#columns.map((c) => dialect.quote(c)).join(", ");
   }
 
@@ -256,6 +328,316 @@ export class ModelManager<
   }
 
   /**
+   * Inserts many rows in one transaction with multi-row INSERTs (chunked under the database's
+   * parameter limit; `chunkSize` rows at most per statement, default 1000). Returns the instances
+   * with their keys, in input order. All or nothing: on any error nothing is written, and the typed
+   * error carries `rowIndex`, the index of the failing row.
+   *
+   * @example
+   * ```ts
+   * const users = await User.objects.bulkCreate([
+   *   { name: "Ann", email: "ann@example.com" },
+   *   { name: "Bob", email: "bob@example.com" },
+   * ]);
+   * users.map((u) => u.id); // [1, 2]
+   * ```
+   */
+  async bulkCreate(rows: readonly I[], options?: BulkOptions): Promise<T[]> {
+    let failedAt = -1;
+    let size = 1;
+    let all: Record<string, unknown>[] = [];
+    try {
+      size = this.#bulkSetup(rows, options, "bulkCreate");
+      if (rows.length === 0) return [];
+      all = await this.#validateRows(rows, "create");
+      return await runTransaction(this.engine, async () => {
+        const session = await this.#session();
+        const out: T[] = [];
+        for (let start = 0; start < all.length; start += size) {
+          failedAt = start;
+          const chunk = all.slice(start, start + size);
+          const created = await this.#insertMany(session, chunk, start);
+          for (const instance of created) out.push(instance);
+        }
+        failedAt = -1;
+        return out;
+      });
+    } catch (error) {
+      const typed = this.#error(error);
+      if (typed.rowIndex === undefined && failedAt >= 0) {
+        const index = await this.#locateFailure(all, failedAt, Math.min(failedAt + size, all.length));
+        if (index !== undefined) atRow(typed, index);
+      }
+      throw typed;
+    }
+  }
+
+  /**
+   * Upserts many rows in one transaction, by key (or, on a database-managed key, by the first unique
+   * field a row has), with multi-row statements. Returns the instances with their keys, in input
+   * order. All or nothing, with `rowIndex` on the error, as `bulkCreate`.
+   *
+   * @example
+   * ```ts
+   * await User.objects.bulkUpsert([
+   *   { name: "Ann", email: "ann@example.com", role: "admin" }, // updates Ann (by email)
+   *   { name: "Eve", email: "eve@example.com" },                // inserts Eve
+   * ]);
+   * ```
+   */
+  async bulkUpsert(rows: readonly (I | T)[], options?: BulkOptions): Promise<T[]> {
+    let failedAt = -1;
+    let all: Record<string, unknown>[] = [];
+    let hadKey: boolean[] = [];
+    try {
+      const size = this.#bulkSetup(rows, options, "bulkUpsert");
+      if (rows.length === 0) return [];
+      all = await this.#validateRows(rows, "upsert");
+      hadKey = all.map((values) => values[this.keyField] != null);
+      return await runTransaction(this.engine, async () => {
+        const session = await this.#session();
+        const out = new Array<T>(all.length);
+        for (const run of this.#upsertRuns(all, size)) {
+          failedAt = run.start;
+          const saved = await this.#upsertMany(session, run);
+          for (let i = 0; i < saved.length; i++) out[run.start + i] = saved[i];
+        }
+        failedAt = -1;
+        return out;
+      });
+    } catch (error) {
+      const typed = this.#error(error);
+      if (typed.rowIndex === undefined && failedAt >= 0) {
+        const index = await this.#locateFailure(all, 0, all.length, hadKey);
+        if (index !== undefined) atRow(typed, index);
+      }
+      throw typed;
+    }
+  }
+
+  /** Validates the input list and options; returns the rows per statement. */
+  #bulkSetup(rows: unknown, options: BulkOptions | undefined, method: string): number {
+    if (!Array.isArray(rows)) throw new InvalidQueryError(`${method}() takes an array of rows`);
+    if (this.#dialect === null) return 1;
+    const chunkSize = count("chunkSize", options?.chunkSize) ?? 1000;
+    if (chunkSize === 0) throw new InvalidQueryError(`${method}() needs a positive chunkSize`);
+    const perRow = Math.max(1, this.#columns.length);
+    return Math.max(1, Math.min(chunkSize, Math.floor(this.#d.maxParameters / perRow)));
+  }
+
+  /** Validates (and hashes) every row before any SQL runs; errors carry the row index. */
+  async #validateRows(
+    rows: readonly unknown[],
+    mode: "create" | "upsert",
+  ): Promise<Record<string, unknown>[]> {
+    await this.#session(); // resolves the dialect (server dialects load lazily)
+    const out = new Array<Record<string, unknown>>(rows.length);
+    const columns = this.#config.fields.filter((f) => f.kind === "string");
+    for (let i = 0; i < rows.length; i++) {
+      try {
+        const data = mode === "upsert" ? this.#plain(rows[i]) : rows[i];
+        if (
+          mode === "create" &&
+          this.#config.managedKey &&
+          isPlainObject(data) &&
+          data[this.keyField] != null
+        ) {
+          throw new InvalidPrimaryKeyAssignmentError(
+            `${this.model.name}.${this.keyField} is database-managed: leave it out of bulkCreate(), or use bulkUpsert() to write known keys`,
+          );
+        }
+        const values = validateData(this.#schema, data, this.model.name);
+        if (!this.#config.managedKey && values[this.keyField] == null) {
+          throw new ValidationError(
+            `${this.model.name}: the key "${this.keyField}" is required (it is not database-managed)`,
+            [{ path: [this.keyField], message: "required", code: "invalid_type" }],
+          );
+        }
+        for (const column of columns) wellFormed(this.model.name, column, values[column.name]);
+        if (this.hashedFields.length > 0) await this.#hashValues(values);
+        out[i] = values;
+      } catch (error) {
+        throw atRow(this.#error(error), i);
+      }
+    }
+    return out;
+  }
+
+  /** One multi-row INSERT of validated rows; returns their instances with keys, in order. */
+  async #insertMany(session: Session, rows: Record<string, unknown>[], firstIndex: number): Promise<T[]> {
+    const d = this.#d;
+    const columns = this.#insertColumns;
+    if (columns.length === 0) {
+      const out: T[] = [];
+      for (const values of rows) out.push(await this.#insert(session, values));
+      return out;
+    }
+    const managed = this.#config.managedKey;
+    const returning = managed && d.supportsReturning;
+    const width = columns.length;
+    const params = new Array(rows.length * width);
+    for (let r = 0; r < rows.length; r++) {
+      const values = rows[r];
+      for (let c = 0; c < width; c++) {
+        const column = columns[c];
+        params[r * width + c] = d.encode(column.kind, values[column.name]);
+      }
+    }
+    const statement = this.#statements.prepare(session, `bulk:${rows.length}`, () => {
+      const names = columns.map((c) => d.quote(c.name)).join(", ");
+      const groups: string[] = [];
+      let next = 1;
+      for (let r = 0; r < rows.length; r++) {
+        const group: string[] = [];
+        for (let c = 0; c < width; c++) group.push(d.param(next++));
+        groups.push(`(${group.join(", ")})`);
+      }
+      const tail = returning ? ` RETURNING ${d.quote(this.keyField)}` : "";
+      return `INSERT INTO ${d.quote(this.tableName)} (${names}) VALUES ${groups.join(", ")}${tail}`;
+    });
+    const out = new Array<T>(rows.length);
+    if (!managed) {
+      await statement.run(params);
+      for (let r = 0; r < rows.length; r++) out[r] = this.#instance(rows[r], rows[r][this.keyField]);
+      return out;
+    }
+    let keys: unknown[];
+    if (returning) {
+      // Generated keys ascend in VALUES order; RETURNING's row order is not guaranteed, so sort.
+      keys = (await statement.all(params)).map((row) => d.decode(this.#key.kind, row[this.keyField]));
+      keys.sort((a, b) => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0));
+    } else {
+      const first = (await statement.run(params)).lastInsertId;
+      if (first === undefined) {
+        throw new DatabaseError(
+          `${this.model.name}: the database did not report the generated keys of rows ${firstIndex}..${firstIndex + rows.length - 1}`,
+        );
+      }
+      keys = rows.map((_, r) =>
+        d.decode(this.#key.kind, typeof first === "bigint" ? first + BigInt(r) : Number(first) + r),
+      );
+    }
+    for (let r = 0; r < rows.length; r++) {
+      rows[r][this.keyField] = keys[r];
+      out[r] = this.#instance(rows[r], keys[r]);
+    }
+    return out;
+  }
+
+  /** Splits rows into runs of one conflict target, each with distinct conflict values, `size` rows at most. */
+  #upsertRuns(rows: readonly Record<string, unknown>[], size: number): UpsertRun[] {
+    const runs: UpsertRun[] = [];
+    let current: UpsertRun | null = null;
+    let seen = new Set<unknown>();
+    for (let i = 0; i < rows.length; i++) {
+      const values = rows[i];
+      let conflict: string | null = null;
+      if (values[this.keyField] != null) conflict = this.keyField;
+      else if (this.#config.managedKey)
+        conflict = this.uniqueFields.find((name) => values[name] != null) ?? null;
+      const value = conflict === null ? null : conflictKey(values[conflict]);
+      if (
+        current === null ||
+        current.conflict !== conflict ||
+        current.rows.length >= size ||
+        (value !== null && seen.has(value))
+      ) {
+        current = { start: i, conflict, rows: [] };
+        runs.push(current);
+        seen = new Set();
+      }
+      current.rows.push(values);
+      if (value !== null) seen.add(value);
+    }
+    return runs;
+  }
+
+  /** Runs one upsert run as one multi-row statement where the database can report its keys. */
+  async #upsertMany(session: Session, run: UpsertRun): Promise<T[]> {
+    const d = this.#d;
+    const conflict = run.conflict;
+    if (conflict === null) return this.#insertMany(session, run.rows, run.start);
+    const byKey = conflict === this.keyField;
+    if (!byKey && !d.supportsReturning) {
+      const out: T[] = [];
+      for (const values of run.rows) out.push(await this.#upsert(session, values));
+      return out;
+    }
+    const columns = byKey ? this.#config.fields : this.#insertColumns;
+    const names = columns.map((c) => c.name);
+    const update = names.filter((n) => n !== conflict && n !== this.keyField);
+    const returning = byKey ? [] : [this.keyField, conflict];
+    const statement = this.#statements.prepare(session, `bulkupsert:${conflict}:${run.rows.length}`, () =>
+      d.upsert(this.tableName, names, [conflict], update, returning, undefined, run.rows.length),
+    );
+    const params: unknown[] = [];
+    for (const values of run.rows) for (const c of columns) params.push(d.encode(c.kind, values[c.name]));
+    if (byKey) {
+      await statement.run(params);
+      return run.rows.map((values) => this.#instance(values, values[this.keyField]));
+    }
+    const field = this.#fields.get(conflict) as FieldInfo;
+    const keys = new Map<unknown, unknown>();
+    for (const row of await statement.all(params)) {
+      keys.set(
+        conflictKey(this.#decodeValue(field, row[conflict])),
+        d.decode(this.#key.kind, row[this.keyField]),
+      );
+    }
+    return run.rows.map((values) => {
+      const key = keys.get(conflictKey(values[conflict]));
+      values[this.keyField] = key;
+      return this.#instance(values, key);
+    });
+  }
+
+  /**
+   * After a bulk write failed (and rolled back): replays rows `from..to` one at a time in a transaction
+   * that is always rolled back (rows before `from` as one bulk), to find the index of the failing row.
+   */
+  async #locateFailure(
+    rows: readonly Record<string, unknown>[],
+    from: number,
+    to: number,
+    /** For upserts: whether each row came with its key (generated keys were set on the rows since). */
+    hadKey?: readonly boolean[],
+  ): Promise<number | undefined> {
+    const upsert = hadKey !== undefined;
+    const rollback = new Error("registers: diagnosis rollback");
+    let found: number | undefined;
+    try {
+      await runTransaction(this.engine, async () => {
+        const session = await this.#session();
+        const copy = (values: Record<string, unknown>, i = -1) => {
+          const fresh = { ...values };
+          if (this.#config.managedKey && !hadKey?.[i]) fresh[this.keyField] = null;
+          return fresh;
+        };
+        if (from > 0) {
+          const size = this.#bulkSetup(rows, undefined, "bulkCreate");
+          for (let start = 0; start < from; start += size) {
+            const chunk = rows.slice(start, Math.min(start + size, from)).map((values) => copy(values));
+            await this.#insertMany(session, chunk, start);
+          }
+        }
+        for (let i = from; i < to; i++) {
+          try {
+            if (upsert) await this.#upsert(session, copy(rows[i], i));
+            else await this.#insert(session, copy(rows[i]));
+          } catch {
+            found = i;
+            break;
+          }
+        }
+        throw rollback;
+      });
+    } catch {
+      // the diagnosis transaction always rolls back; a failure to diagnose leaves rowIndex unset
+    }
+    return found;
+  }
+
+  /**
    * Same as `create()`, for callers who want explicit strict-insert wording.
    *
    * @example
@@ -290,8 +672,8 @@ export class ModelManager<
     if (!this.#config.managedKey) {
       const result = statement.run(params);
       const key = values[this.keyField];
-      if (result instanceof Promise) return result.then(() => hydrate(this.model, values, key, this.#assign));
-      return hydrate(this.model, values, key, this.#assign);
+      if (result instanceof Promise) return result.then(() => this.#instance(values, key));
+      return this.#instance(values, key);
     }
     if (useReturning) {
       const rows = statement.all(params);
@@ -306,7 +688,7 @@ export class ModelManager<
   #created(values: Record<string, unknown>, rawKey: unknown): T {
     const key = this.#d.decode(this.#key.kind, rawKey);
     values[this.keyField] = key;
-    return hydrate(this.model, values, key, this.#assign);
+    return this.#instance(values, key);
   }
 
   #insertSql(returning: boolean): string {
@@ -383,17 +765,20 @@ export class ModelManager<
       if (keyValue == null) key = dialect.decode(this.#key.kind, result.lastInsertId);
     }
     values[this.keyField] = key;
-    return hydrate(this.model, values, key, this.#assign);
+    return this.#instance(values, key);
   }
 
   /**
-   * Upserts an instance by key and reflects generated values back onto it. A persisted key that was
-   * changed is an `ImmutableFieldError`.
+   * Saves an instance and reflects generated values back onto it. A loaded (or created) instance is
+   * updated by key, writing only the fields that changed since it was loaded or last saved (no
+   * statement at all when nothing changed; re-inserted if its row was deleted meanwhile). A new
+   * instance is inserted (or upserted by its key). A persisted key that was changed is an
+   * `ImmutableFieldError`.
    *
    * @example
    * ```ts
    * alice.name = "Alicia";
-   * await User.objects.save(alice); // same as alice.save()
+   * await User.objects.save(alice); // UPDATE "users" SET "name" = ? WHERE "id" = ?
    * ```
    */
   async save(instance: T): Promise<T> {
@@ -411,17 +796,60 @@ export class ModelManager<
       }
       values = validateData(this.#schema, this.#plain(instance), this.model.name);
       await this.#hashValues(values);
+      const snapshot =
+        persisted === undefined ? undefined : persistedSnapshot(instance as unknown as ModelBase);
+      const changed = snapshot === undefined ? null : this.#changed(values, snapshot);
+      if (changed !== null && changed.length === 0) {
+        Object.assign(instance, values);
+        return instance;
+      }
       const session = await this.#session();
-      const saved =
-        this.#config.managedKey && current == null
-          ? await this.#insert(session, values)
-          : await this.#upsert(session, values);
+      let key: unknown;
+      if (changed !== null && (await this.#updateChanged(session, values, changed))) {
+        key = values[this.keyField];
+      } else {
+        const saved =
+          this.#config.managedKey && current == null
+            ? await this.#insert(session, values)
+            : await this.#upsert(session, values);
+        key = (saved as Record<string, unknown>)[this.keyField];
+      }
       Object.assign(instance, values);
-      setPersistedKey(instance as unknown as ModelBase, (saved as Record<string, unknown>)[this.keyField]);
+      setPersistedKey(instance as unknown as ModelBase, key, this.#snapshot(values));
       return instance;
     } catch (error) {
       throw this.#error(error, values?.[this.keyField]);
     }
+  }
+
+  /** The fields whose validated value differs from the snapshot. */
+  #changed(values: Record<string, unknown>, snapshot: Record<string, unknown>): FieldInfo[] {
+    const changed: FieldInfo[] = [];
+    for (const field of this.#fields.values()) {
+      if (field.name === this.keyField) continue;
+      const value = values[field.name];
+      const before = snapshot[field.name];
+      const now = field.kind === "date" || field.kind === "json" ? frozenValue(field, value) : value;
+      if (now !== before && !(now == null && before == null)) changed.push(field);
+    }
+    return changed;
+  }
+
+  /** `UPDATE ... SET <changed> WHERE key = ?`; `false` when no row has the key any more. */
+  async #updateChanged(
+    session: Session,
+    values: Record<string, unknown>,
+    changed: readonly FieldInfo[],
+  ): Promise<boolean> {
+    const d = this.#d;
+    const names = changed.map((f) => f.name);
+    const statement = this.#statements.prepare(session, `save:${names.join("\u0000")}`, () => {
+      const sets = names.map((n, i) => `${d.quote(n)} = ${d.param(i + 1)}`).join(", ");
+      return `UPDATE ${d.quote(this.tableName)} SET ${sets} WHERE ${d.quote(this.keyField)} = ${d.param(names.length + 1)}`;
+    });
+    const params = changed.map((f) => d.encode(f.kind, wellFormed(this.model.name, f, values[f.name])));
+    params.push(d.encode(this.#key.kind, values[this.keyField]));
+    return (await statement.run(params)).changes > 0;
   }
 
   /**
@@ -684,10 +1112,8 @@ export class ModelManager<
     const limit = count("limit", options.limit);
     const offset = count("offset", options.offset);
     const orderBy = options.orderBy;
-    const orderKey =
-      orderBy === undefined ? "" : typeof orderBy === "string" ? orderBy : JSON.stringify(orderBy);
     const tail = d.limitOffset(limit, offset, compiled.params.length + 1);
-    const key = `filter:${compiled.shape}|${orderKey}|${limit === null ? 0 : 1}${offset === null ? 0 : 1}`;
+    const key = `filter:${compiled.shape}|${orderKey(orderBy)}|${limit === null ? 0 : 1}${offset === null ? 0 : 1}`;
     const statement = this.#statements.prepare(session, key, () => {
       const order = compileOrderBy(orderBy, this.#fields, d, this.tableName);
       return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)}${this.#where(compiled)}${order}${tail.sql}`;
@@ -715,9 +1141,9 @@ export class ModelManager<
    * const firstTrial = await User.objects.first({ role: "trial" });
    * ```
    */
-  async first(criteria?: Criteria<D>): Promise<T | null> {
+  async first(criteria?: Criteria<D>, options?: FirstOptions<D>): Promise<T | null> {
     try {
-      return await this.#first(await this.#session(), criteria, "ASC");
+      return await this.#first(await this.#session(), criteria, "ASC", options?.orderBy);
     } catch (error) {
       throw this.#error(error);
     }
@@ -731,20 +1157,35 @@ export class ModelManager<
    * const newest = await User.objects.last();
    * ```
    */
-  async last(criteria?: Criteria<D>): Promise<T | null> {
+  async last(criteria?: Criteria<D>, options?: FirstOptions<D>): Promise<T | null> {
     try {
-      return await this.#first(await this.#session(), criteria, "DESC");
+      return await this.#first(await this.#session(), criteria, "DESC", options?.orderBy);
     } catch (error) {
       throw this.#error(error);
     }
   }
 
-  async #first(session: Session, criteria: unknown, direction: "ASC" | "DESC"): Promise<T | null> {
+  async #first(
+    session: Session,
+    criteria: unknown,
+    direction: "ASC" | "DESC",
+    orderBy?: unknown,
+  ): Promise<T | null> {
     const compiled = this.#compile(criteria);
     const d = this.#d;
     const tail = d.limitOffset(1, null, compiled.params.length + 1);
-    const statement = this.#statements.prepare(session, `first:${direction}:${compiled.shape}`, () => {
-      return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)}${this.#where(compiled)} ORDER BY ${d.quote(this.keyField)} ${direction}${tail.sql}`;
+    const key = `first:${direction}:${compiled.shape}|${orderKey(orderBy)}`;
+    const statement = this.#statements.prepare(session, key, () => {
+      const items: OrderItem[] =
+        orderBy === undefined
+          ? [[this.keyField, "asc"]]
+          : parseOrderBy(orderBy, this.#fields, this.tableName);
+      const ordered =
+        direction === "ASC"
+          ? items
+          : items.map(([name, dir]): OrderItem => [name, dir === "asc" ? "desc" : "asc"]);
+      const order = renderOrderBy(ordered, this.#fields, d);
+      return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)}${this.#where(compiled)}${order}${tail.sql}`;
     });
     const rows = await statement.all([...compiled.params, ...tail.params]);
     return rows.length === 0 ? null : this.#hydrate(rows[0]);
@@ -771,6 +1212,331 @@ export class ModelManager<
     } catch (error) {
       throw this.#error(error);
     }
+  }
+
+  /**
+   * One page of a keyset (cursor) pagination: `limit` rows after `after` (a cursor from the previous
+   * page) in `orderBy` order, the key breaking ties. Rows inserted meanwhile never shift a page (no
+   * row that existed throughout is skipped or repeated). `nextCursor` is `null` on the last page.
+   * `orderBy` fields must be non-nullable.
+   *
+   * @example
+   * ```ts
+   * let page = await User.objects.page({ where: { role: "member" }, orderBy: "-createdAt", limit: 50 });
+   * while (page.nextCursor !== null) page = await User.objects.page({ where: { role: "member" }, orderBy: "-createdAt", limit: 50, after: page.nextCursor });
+   * ```
+   */
+  async page(options: PageOptions<D>): Promise<Page<T>> {
+    try {
+      if (!isPlainObject(options)) {
+        throw new InvalidQueryError("page() takes { limit, where?, orderBy?, after? }");
+      }
+      const limit = count("limit", options.limit);
+      if (limit === null || limit === 0) {
+        throw new InvalidQueryError(`page() needs a positive integer limit, got ${String(options.limit)}`);
+      }
+      const session = await this.#session();
+      const compiled = this.#compile(options.where);
+      const order = this.#keysetOrder(options.orderBy, "page()");
+      const after =
+        options.after === undefined || options.after === null ? null : this.#fromCursor(options.after, order);
+      const rows = await this.#keysetBatch(session, compiled, order, after, limit + 1);
+      const more = rows.length > limit;
+      if (more) rows.length = limit;
+      const items = this.#hydrateAll(rows);
+      const nextCursor = more ? this.#toCursor(order, items[items.length - 1]) : null;
+      return { items, nextCursor };
+    } catch (error) {
+      throw this.#error(error);
+    }
+  }
+
+  /**
+   * Walks every matching row in `batchSize` keyset batches (default 1000), so memory stays flat
+   * whatever the row count. Ordered by `orderBy` (non-nullable fields) then the key.
+   *
+   * @example
+   * ```ts
+   * for await (const user of User.objects.iterate({ role: "member" }, { batchSize: 500 })) {
+   *   await sendNewsletter(user);
+   * }
+   * ```
+   */
+  async *iterate(criteria?: Criteria<D>, options?: IterateOptions<D>): AsyncGenerator<T, void, undefined> {
+    let after: unknown[] | null = null;
+    let compiled: CompiledCriteria;
+    let order: KeysetOrder;
+    let batchSize: number;
+    try {
+      batchSize = count("batchSize", options?.batchSize) ?? 1000;
+      if (batchSize === 0) throw new InvalidQueryError("iterate() needs a positive integer batchSize");
+      await this.#session();
+      compiled = this.#compile(criteria);
+      order = this.#keysetOrder(options?.orderBy, "iterate()");
+    } catch (error) {
+      throw this.#error(error);
+    }
+    for (;;) {
+      let items: T[];
+      try {
+        const rows = await this.#keysetBatch(await this.#session(), compiled, order, after, batchSize);
+        items = this.#hydrateAll(rows);
+      } catch (error) {
+        throw this.#error(error);
+      }
+      for (const item of items) yield item;
+      if (items.length < batchSize) return;
+      after = this.#keysetValues(order, items[items.length - 1]);
+    }
+  }
+
+  /** Order items for keyset reads: `orderBy` (non-nullable fields) then the key as tie-breaker. */
+  #keysetOrder(orderBy: unknown, method: string): KeysetOrder {
+    const items = parseOrderBy(orderBy, this.#fields, this.tableName);
+    const fields: FieldInfo[] = [];
+    const out: OrderItem[] = [];
+    for (const item of items) {
+      const field = this.#fields.get(item[0]) as FieldInfo;
+      if (field.nullable || field.optional) {
+        throw new InvalidQueryError(
+          `${method} orders by non-null fields only: "${field.name}" of ${this.model.name} can be null (use filter() with orderBy and offset for it)`,
+        );
+      }
+      if (field.kind === "json") {
+        throw new InvalidQueryError(`${method} cannot order by the JSON field "${field.name}"`);
+      }
+      if (fields.includes(field)) continue;
+      fields.push(field);
+      out.push(item);
+      if (field.name === this.keyField) break; // the key is unique: later items never decide
+    }
+    if (!fields.includes(this.#key)) {
+      fields.push(this.#key);
+      out.push([this.keyField, "asc"]);
+    }
+    const signature = out.map(([name, direction]) => (direction === "desc" ? `-${name}` : name)).join(",");
+    return { items: out, fields, signature };
+  }
+
+  /** One keyset batch: rows matching `compiled` strictly after `after` (encoded values), `limit` of them. */
+  #keysetBatch(
+    session: Session,
+    compiled: CompiledCriteria,
+    order: KeysetOrder,
+    after: unknown[] | null,
+    limit: number,
+  ): Promise<Row[]> | Row[] {
+    const d = this.#d;
+    const params = [...compiled.params];
+    if (after !== null) {
+      for (let i = 0; i < after.length; i++) for (let j = 0; j <= i; j++) params.push(after[j]);
+    }
+    const tail = d.limitOffset(limit, null, params.length + 1);
+    const key = `keyset:${compiled.shape}|${order.signature}|${after === null ? 0 : 1}`;
+    const statement = this.#statements.prepare(session, key, () => {
+      const compiler = this.#compiler as CriteriaCompiler;
+      const conditions: string[] = [];
+      if (compiled.terms.length > 0) conditions.push(`(${compiler.condition(compiled.terms, 1)})`);
+      if (after !== null) {
+        let next = compiled.params.length + 1;
+        const disjuncts: string[] = [];
+        for (let i = 0; i < order.items.length; i++) {
+          const parts: string[] = [];
+          for (let j = 0; j <= i; j++) {
+            const [name, direction] = order.items[j];
+            const op = j < i ? "=" : direction === "desc" ? "<" : ">";
+            parts.push(`${d.quote(name)} ${op} ${d.param(next++)}`);
+          }
+          disjuncts.push(parts.length === 1 ? parts[0] : `(${parts.join(" AND ")})`);
+        }
+        conditions.push(`(${disjuncts.join(" OR ")})`);
+      }
+      const where = conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "";
+      const orderSql = renderOrderBy(order.items, this.#fields, d);
+      return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)}${where}${orderSql}${tail.sql}`;
+    });
+    for (const value of tail.params) params.push(value);
+    return statement.all(params);
+  }
+
+  /** The encoded keyset values of an instance (the position to continue after). */
+  #keysetValues(order: KeysetOrder, instance: T): unknown[] {
+    const d = this.#d;
+    return order.fields.map((field) =>
+      d.encode(field.kind, (instance as Record<string, unknown>)[field.name]),
+    );
+  }
+
+  #toCursor(order: KeysetOrder, instance: T): string {
+    const values = order.fields.map((field) => {
+      const value = (instance as Record<string, unknown>)[field.name];
+      if (value instanceof Date) return value.toISOString();
+      return typeof value === "bigint" ? value.toString() : value;
+    });
+    return Buffer.from(JSON.stringify({ o: order.signature, v: values })).toString("base64url");
+  }
+
+  #fromCursor(cursor: unknown, order: KeysetOrder): unknown[] {
+    const invalid = (why: string) =>
+      new InvalidQueryError(
+        `page(): invalid cursor (${why}); pass the nextCursor of the previous page with the same orderBy`,
+      );
+    if (typeof cursor !== "string") throw invalid("not a string");
+    let parsed: { o?: unknown; v?: unknown };
+    try {
+      parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    } catch (error) {
+      throw new InvalidQueryError("page(): invalid cursor (not one registers made)", { cause: error });
+    }
+    if (!isPlainObject(parsed) || !Array.isArray(parsed.v)) throw invalid("not one registers made");
+    if (parsed.o !== order.signature) throw invalid(`it was made for orderBy "${String(parsed.o)}"`);
+    const raw = parsed.v as unknown[];
+    if (raw.length !== order.fields.length) throw invalid("wrong length");
+    const d = this.#d;
+    return order.fields.map((field, i) => {
+      const value = cursorValue(field, raw[i]);
+      if (value === undefined) throw invalid(`bad value for "${field.name}"`);
+      return d.encode(field.kind, value);
+    });
+  }
+
+  // ---------------------------------------------------------------- aggregates
+
+  /**
+   * The sum of a numeric field over matching rows, or `null` when no row matches.
+   *
+   * @example
+   * ```ts
+   * const revenue = await Order.objects.sum("total", { status: "paid" });
+   * ```
+   */
+  sum<K extends NumericField<D>>(field: K, criteria?: Criteria<D>): Promise<SumOf<D[K]> | null> {
+    return this.#aggregate("SUM", field, criteria) as Promise<SumOf<D[K]> | null>;
+  }
+
+  /**
+   * The average of a numeric field over matching rows, or `null` when no row matches.
+   *
+   * @example
+   * ```ts
+   * const meanAge = await User.objects.avg("age", { role: "member" });
+   * ```
+   */
+  avg<K extends NumericField<D>>(field: K, criteria?: Criteria<D>): Promise<number | null> {
+    return this.#aggregate("AVG", field, criteria) as Promise<number | null>;
+  }
+
+  /**
+   * The smallest value of a field (number, bigint, string or Date) over matching rows, or `null`.
+   *
+   * @example
+   * ```ts
+   * const firstSignup = await User.objects.min("createdAt");
+   * ```
+   */
+  min<K extends ComparableField<D>>(field: K, criteria?: Criteria<D>): Promise<NonNullable<D[K]> | null> {
+    return this.#aggregate("MIN", field, criteria) as Promise<NonNullable<D[K]> | null>;
+  }
+
+  /**
+   * The largest value of a field (number, bigint, string or Date) over matching rows, or `null`.
+   *
+   * @example
+   * ```ts
+   * const oldest = await User.objects.max("age", { role: "member" });
+   * ```
+   */
+  max<K extends ComparableField<D>>(field: K, criteria?: Criteria<D>): Promise<NonNullable<D[K]> | null> {
+    return this.#aggregate("MAX", field, criteria) as Promise<NonNullable<D[K]> | null>;
+  }
+
+  async #aggregate(fn: "SUM" | "AVG" | "MIN" | "MAX", name: unknown, criteria: unknown): Promise<unknown> {
+    try {
+      const session = await this.#session();
+      const field = typeof name === "string" ? this.#fields.get(name) : undefined;
+      if (field === undefined) {
+        throw new InvalidQueryError(
+          `${fn.toLowerCase()}() takes a field of ${this.model.name}, got ${String(name)}; fields: ${this.#columns.join(", ")}`,
+        );
+      }
+      const numeric = field.kind === "integer" || field.kind === "float" || field.kind === "bigint";
+      if (!numeric && (fn === "SUM" || fn === "AVG" || !AGGREGATE_KINDS.has(field.kind))) {
+        throw new InvalidQueryError(
+          `${fn.toLowerCase()}() needs a ${fn === "SUM" || fn === "AVG" ? "numeric" : "number, text or date"} field; "${field.name}" holds ${field.kind} values`,
+        );
+      }
+      const compiled = this.#compile(criteria);
+      const d = this.#d;
+      const statement = this.#statements.prepare(session, `agg:${fn}:${field.name}:${compiled.shape}`, () => {
+        return `SELECT ${fn}(${d.quote(field.name)}) AS ${d.quote("v")} FROM ${d.quote(this.tableName)}${this.#where(compiled)}`;
+      });
+      const value = (await statement.all(compiled.params))[0]?.v;
+      if (value === null || value === undefined) return null;
+      if (fn === "AVG") return Number(value);
+      if (fn === "SUM") return field.kind === "bigint" ? BigInt(value as bigint) : Number(value);
+      return d.decode(field.kind, value);
+    } catch (error) {
+      throw this.#error(error);
+    }
+  }
+
+  /**
+   * Plain objects of just these fields for the matching rows (decoded: Dates are Dates), for reads
+   * that do not need instances.
+   *
+   * @example
+   * ```ts
+   * const emails = await User.objects.values({ role: "admin" }, ["id", "email"], { orderBy: "id" });
+   * // [{ id: 1, email: "ann@example.com" }]
+   * ```
+   */
+  async values<K extends keyof D & string>(
+    criteria: Criteria<D> | undefined,
+    fields: readonly K[],
+    options?: ValuesOptions<D>,
+  ): Promise<Array<Pick<D, K>>> {
+    try {
+      const session = await this.#session();
+      if (!Array.isArray(fields) || fields.length === 0) {
+        throw new InvalidQueryError(`values() takes a non-empty list of fields, e.g. ["id", "email"]`);
+      }
+      const infos = fields.map((name) => {
+        const field = this.#fields.get(name);
+        if (field === undefined) {
+          throw new InvalidQueryError(
+            `unknown field "${String(name)}" in values() for "${this.tableName}"; fields: ${this.#columns.join(", ")}`,
+          );
+        }
+        return field;
+      });
+      const compiled = this.#compile(criteria);
+      const d = this.#d;
+      const limit = count("limit", options?.limit);
+      const offset = count("offset", options?.offset);
+      const orderBy = options?.orderBy;
+      const tail = d.limitOffset(limit, offset, compiled.params.length + 1);
+      const key = `values:${fields.join(",")}|${compiled.shape}|${orderKey(orderBy)}|${limit === null ? 0 : 1}${offset === null ? 0 : 1}`;
+      const statement = this.#statements.prepare(session, key, () => {
+        const order = compileOrderBy(orderBy, this.#fields, d, this.tableName);
+        const list = infos.map((f) => d.quote(f.name)).join(", ");
+        return `SELECT ${list} FROM ${d.quote(this.tableName)}${this.#where(compiled)}${order}${tail.sql}`;
+      });
+      const rows = await statement.all([...compiled.params, ...tail.params]);
+      return rows.map((row) => {
+        const out: Record<string, unknown> = {};
+        for (const field of infos) out[field.name] = this.#decodeValue(field, row[field.name]);
+        return out as Pick<D, K>;
+      });
+    } catch (error) {
+      throw this.#error(error);
+    }
+  }
+
+  /** A stored value as the model holds it. */
+  #decodeValue(field: FieldInfo, value: unknown): unknown {
+    if (value === null || value === undefined) return field.optional && !field.nullable ? undefined : null;
+    if (typeof value === "number" && (field.kind === "integer" || field.kind === "float")) return value;
+    return this.#d.decode(field.kind, value);
   }
 
   /**
@@ -1000,15 +1766,6 @@ export class ModelManager<
   // ---------------------------------------------------------------- internals
 
   #compile(criteria: unknown): CompiledCriteria {
-    if (this.hashedFields.length > 0 && isPlainObject(criteria)) {
-      for (const name of this.hashedFields) {
-        if (Object.hasOwn(criteria, name)) {
-          throw new InvalidQueryError(
-            `${this.model.name}.${name} is stored hashed (salted), so criteria cannot match it: find the row by another field, then call verifyPassword()`,
-          );
-        }
-      }
-    }
     return (this.#compiler as CriteriaCompiler).compile(criteria);
   }
 
@@ -1069,7 +1826,24 @@ export class ModelManager<
         `a row read back from "${this.tableName}" breaks the model`,
       );
     }
-    return hydrate(this.model, data, data[this.keyField], this.#assign);
+    return this.#instance(data, data[this.keyField]);
+  }
+
+  /** An instance of validated, stored values (not mutated afterwards: they are its dirty-tracking snapshot). */
+  #instance(values: Record<string, unknown>, key: unknown): T {
+    return hydrate(this.model, values, key, this.#assign, this.#snapshot(values));
+  }
+
+  /**
+   * The snapshot `save()` compares against: the values themselves, except that Dates and JSON values
+   * (mutable in place) are kept as their time and their JSON text.
+   */
+  #snapshot(values: Record<string, unknown>): Record<string, unknown> {
+    const mutable = this.#mutable;
+    if (mutable.length === 0) return values;
+    const snapshot = { ...values };
+    for (const field of mutable) snapshot[field.name] = frozenValue(field, values[field.name]);
+    return snapshot;
   }
 
   #schemaError(error: unknown, what: string): RegistryError {
@@ -1200,4 +1974,60 @@ function wellFormed(model: string, column: { name: string; kind: string }, value
     );
   }
   return value;
+}
+
+/** A Date or JSON value as a snapshot holds it: its time or its JSON text (immune to in-place changes). */
+function frozenValue(field: FieldInfo, value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  if (field.kind === "date") return value instanceof Date ? value.getTime() : value;
+  return JSON.stringify(value);
+}
+
+/** Kinds `min` and `max` accept besides numbers. */
+const AGGREGATE_KINDS = new Set(["string", "date", "enum"]);
+
+/** Keyset order: items (orderBy, then the key), their fields, and a signature for cursors and caching. */
+interface KeysetOrder {
+  readonly items: readonly OrderItem[];
+  readonly fields: readonly FieldInfo[];
+  readonly signature: string;
+}
+
+/** Consecutive rows of a bulk upsert with one conflict target (`null`: plain insert). */
+interface UpsertRun {
+  readonly start: number;
+  readonly conflict: string | null;
+  readonly rows: Record<string, unknown>[];
+}
+
+/** The statement-cache part of an `orderBy` option. */
+function orderKey(orderBy: unknown): string {
+  if (orderBy === undefined) return "";
+  return typeof orderBy === "string" ? orderBy : JSON.stringify(orderBy);
+}
+
+/** A conflict value as a Map key (Dates by time, numbers and bigints apart from strings). */
+function conflictKey(value: unknown): unknown {
+  if (value instanceof Date) return `date:${value.getTime()}`;
+  if (typeof value === "bigint") return `bigint:${value}`;
+  return value;
+}
+
+/** A cursor value back as the field's JS value, or `undefined` if it is not one. */
+function cursorValue(field: FieldInfo, raw: unknown): unknown {
+  switch (field.kind) {
+    case "integer":
+    case "float":
+      return typeof raw === "number" && Number.isFinite(raw) ? raw : undefined;
+    case "bigint":
+      return typeof raw === "string" && /^-?\d+$/.test(raw) ? BigInt(raw) : undefined;
+    case "boolean":
+      return typeof raw === "boolean" ? raw : undefined;
+    case "date": {
+      const date = typeof raw === "string" ? new Date(raw) : undefined;
+      return date !== undefined && !Number.isNaN(date.getTime()) ? date : undefined;
+    }
+    default:
+      return typeof raw === "string" ? raw : undefined;
+  }
 }

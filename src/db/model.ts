@@ -60,7 +60,12 @@ export const MANAGER: unique symbol = Symbol("registers.manager");
 const NOT_PERSISTED: unique symbol = Symbol("registers.notPersisted");
 let hydrating = false;
 let persistedOf!: (instance: ModelBase) => unknown;
-let markPersisted!: (instance: ModelBase, key: unknown) => void;
+let markPersisted!: (
+  instance: ModelBase,
+  key: unknown,
+  snapshot: Record<string, unknown> | undefined,
+) => void;
+let snapshotOf!: (instance: ModelBase) => Record<string, unknown> | undefined;
 
 /**
  * Base of every `Model(...)` class. Holds the key the row was loaded or saved with (in a private
@@ -73,11 +78,15 @@ let markPersisted!: (instance: ModelBase, key: unknown) => void;
  */
 export class ModelBase {
   #persisted: unknown = NOT_PERSISTED;
+  /** The stored values as last loaded or saved (dirty tracking); never mutated. */
+  #snapshot: Record<string, unknown> | undefined = undefined;
 
   static {
     persistedOf = (instance) => instance.#persisted;
-    markPersisted = (instance, key) => {
+    snapshotOf = (instance) => instance.#snapshot;
+    markPersisted = (instance, key, snapshot) => {
       instance.#persisted = key;
+      instance.#snapshot = snapshot;
     };
   }
 
@@ -278,7 +287,8 @@ export function validationError(model: string, error: z.ZodError, what = "invali
 
 /**
  * Builds an instance from already-validated data without re-validating (rows read back, created
- * rows), recording `key` as its persisted key.
+ * rows), recording `key` as its persisted key and `snapshot` (default: `data` itself, which the
+ * caller must not mutate afterwards) as the stored values `save()` compares against.
  *
  * @example
  * ```ts
@@ -290,12 +300,13 @@ export function hydrate<T>(
   data: Record<string, unknown>,
   key: unknown,
   assign: Assigner = Object.assign,
+  snapshot: Record<string, unknown> = data,
 ): T {
   hydrating = true;
   const instance = new model();
   hydrating = false;
   assign(instance as object, data);
-  markPersisted(instance as ModelBase, key);
+  markPersisted(instance as ModelBase, key, snapshot);
   return instance;
 }
 
@@ -323,9 +334,14 @@ export function persistedKey(instance: ModelBase): unknown {
   return key === NOT_PERSISTED ? undefined : key;
 }
 
-/** Records the key an instance is persisted under (after save/upsert). */
-export function setPersistedKey(instance: ModelBase, key: unknown): void {
-  markPersisted(instance, key);
+/** Records the key an instance is persisted under, and its stored values (after save/upsert). */
+export function setPersistedKey(instance: ModelBase, key: unknown, snapshot?: Record<string, unknown>): void {
+  markPersisted(instance, key, snapshot);
+}
+
+/** The stored values an instance was loaded or last saved with (`undefined` if never persisted). */
+export function persistedSnapshot(instance: ModelBase): Record<string, unknown> | undefined {
+  return snapshotOf(instance);
 }
 
 /** The `hashedFields` of an instance's registered model (none when unregistered). */

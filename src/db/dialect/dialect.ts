@@ -125,7 +125,10 @@ export interface Dialect {
   readonly name: "sqlite" | "postgres" | "mysql";
   /** Most bound parameters one statement may carry. */
   readonly maxParameters: number;
-  /** `INSERT ... RETURNING` is available (SQLite >= 3.35, PostgreSQL); else `lastInsertId` is used. */
+  /**
+   * `INSERT ... RETURNING` is available (SQLite >= 3.35, PostgreSQL); else `lastInsertId` is used,
+   * which for a multi-row INSERT reports the FIRST row's generated key (MySQL; keys are consecutive).
+   */
   readonly supportsReturning: boolean;
   /**
    * Optional (additive): `run()` of a single-row INSERT reports the generated key as `lastInsertId`
@@ -153,6 +156,8 @@ export interface Dialect {
    * `generatedKey` (optional, additive) names the database-managed key column: dialects without
    * `RETURNING` (MySQL) use it so `lastInsertId` reports the key of the row that was UPDATED too
    * (`ON DUPLICATE KEY UPDATE key = LAST_INSERT_ID(key)`); without it MySQL reports a stale id.
+   * `rows` (optional, additive, default 1) inserts that many rows in one statement: row `r`'s
+   * columns take params `r * columns.length + 1 ...`. Conflict values are distinct within a statement.
    */
   upsert(
     table: string,
@@ -161,6 +166,7 @@ export interface Dialect {
     update: readonly string[],
     returning: readonly string[],
     generatedKey?: string,
+    rows?: number,
   ): string;
   /** `LIMIT/OFFSET` tail; `null` means absent. Values are bound as parameters starting at `nextParam`. */
   limitOffset(

@@ -193,6 +193,7 @@ export class MysqlDialect implements Dialect {
     update: readonly string[],
     _returning: readonly string[],
     generatedKey?: string,
+    rows = 1,
   ): string {
     const q = (c: string) => this.quote(c);
     const sets: string[] = [];
@@ -200,9 +201,9 @@ export class MysqlDialect implements Dialect {
     if (generatedKey) sets.push(`${q(generatedKey)} = LAST_INSERT_ID(${q(generatedKey)})`);
     for (const c of update) if (c !== generatedKey) sets.push(`${q(c)} = VALUES(${q(c)})`);
     if (sets.length === 0) sets.push(`${q(conflict[0])} = ${q(conflict[0])}`);
-    const values = columns.map(() => "?").join(", ");
+    const group = `(${columns.map(() => "?").join(", ")})`;
     return (
-      `INSERT INTO ${q(table)} (${columns.map(q).join(", ")}) VALUES (${values}) ` +
+      `INSERT INTO ${q(table)} (${columns.map(q).join(", ")}) VALUES ${Array(rows).fill(group).join(", ")} ` +
       `ON DUPLICATE KEY UPDATE ${sets.join(", ")}`
     );
   }

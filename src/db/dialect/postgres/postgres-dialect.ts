@@ -165,11 +165,17 @@ export class PostgresDialect implements Dialect {
     conflict: readonly string[],
     update: readonly string[],
     returning: readonly string[],
+    _generatedKey?: string,
+    rows = 1,
   ): string {
     const q = (c: string) => this.quote(c);
     // With nothing to update, a no-op assignment still lets RETURNING report the existing row.
     const sets = (update.length > 0 ? update : conflict.slice(0, 1)).map((c) => `${q(c)} = EXCLUDED.${q(c)}`);
-    const values = columns.map((_, i) => this.param(i + 1)).join(", ");
+    const groups: string[] = [];
+    for (let r = 0; r < rows; r++) {
+      groups.push(columns.map((_, i) => this.param(r * columns.length + i + 1)).join(", "));
+    }
+    const values = groups.join("), (");
     const tail = returning.length > 0 ? ` RETURNING ${returning.map(q).join(", ")}` : "";
     return (
       `INSERT INTO ${q(table)} (${columns.map(q).join(", ")}) VALUES (${values}) ` +

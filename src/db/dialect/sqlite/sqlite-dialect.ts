@@ -138,12 +138,15 @@ export class SqliteDialect implements Dialect {
     conflict: readonly string[],
     update: readonly string[],
     returning: readonly string[],
+    _generatedKey?: string,
+    rows = 1,
   ): string {
     const q = (c: string) => this.quote(c);
     const sets = (update.length > 0 ? update : conflict.slice(0, 1)).map((c) => `${q(c)} = excluded.${q(c)}`);
     const tail = returning.length > 0 ? ` RETURNING ${returning.map(q).join(", ")}` : "";
+    const group = `(${columns.map(() => "?").join(", ")})`;
     return (
-      `INSERT INTO ${q(table)} (${columns.map(q).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ` +
+      `INSERT INTO ${q(table)} (${columns.map(q).join(", ")}) VALUES ${Array(rows).fill(group).join(", ")} ` +
       `ON CONFLICT (${conflict.map(q).join(", ")}) DO UPDATE SET ${sets.join(", ")}${tail}`
     );
   }
