@@ -473,7 +473,7 @@ export class ModelManager<
       return out;
     }
     const managed = this.#config.managedKey;
-    const returning = managed && d.supportsReturning;
+    const returning = managed && d.bulkInsertId === undefined && d.supportsReturning;
     const width = columns.length;
     const params = new Array(rows.length * width);
     for (let r = 0; r < rows.length; r++) {
@@ -507,15 +507,19 @@ export class ModelManager<
       keys = (await statement.all(params)).map((row) => d.decode(this.#key.kind, row[this.keyField]));
       keys.sort((a, b) => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0));
     } else {
-      const first = (await statement.run(params)).lastInsertId;
-      if (first === undefined) {
+      const reported = (await statement.run(params)).lastInsertId;
+      if (reported === undefined || d.bulkInsertId === undefined) {
         throw new DatabaseError(
           `${this.model.name}: the database did not report the generated keys of rows ${firstIndex}..${firstIndex + rows.length - 1}`,
         );
       }
-      keys = rows.map((_, r) =>
-        d.decode(this.#key.kind, typeof first === "bigint" ? first + BigInt(r) : Number(first) + r),
-      );
+      const offset = d.bulkInsertId === "last" ? rows.length - 1 : 0;
+      keys = new Array(rows.length);
+      for (let r = 0; r < rows.length; r++) {
+        const raw =
+          typeof reported === "bigint" ? reported + BigInt(r - offset) : Number(reported) + r - offset;
+        keys[r] = d.decode(this.#key.kind, raw);
+      }
     }
     for (let r = 0; r < rows.length; r++) {
       rows[r][this.keyField] = keys[r];
@@ -1961,13 +1965,19 @@ function describeCriteria(criteria: Record<string, unknown>): string {
 }
 
 const LONE_SURROGATE = /\p{Cs}/u;
+const nativeWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+/** `String.prototype.isWellFormed` (Node 20+), else a regular expression. */
+const isWellFormed: (value: string) => boolean =
+  nativeWellFormed === undefined
+    ? (value) => !LONE_SURROGATE.test(value)
+    : (value) => nativeWellFormed.call(value);
 
 /**
  * Refuses strings with lone UTF-16 surrogates: databases store them as U+FFFD (SQLite) or reject
  * them with a raw driver error, so the value would not round-trip. Returns the value unchanged.
  */
 function wellFormed(model: string, column: { name: string; kind: string }, value: unknown): unknown {
-  if (column.kind === "string" && typeof value === "string" && LONE_SURROGATE.test(value)) {
+  if (column.kind === "string" && typeof value === "string" && !isWellFormed(value)) {
     throw new ValidationError(
       `${model}.${column.name}: the string holds a lone UTF-16 surrogate and cannot be stored exactly`,
       [{ path: [column.name], message: "ill-formed UTF-16 (lone surrogate)", code: "invalid_string" }],

@@ -136,6 +136,12 @@ export interface Dialect {
    * cheaper there. Absent or `false`: `RETURNING` when supported.
    */
   readonly reportsLastInsertId?: boolean;
+  /**
+   * Optional (additive): a multi-row INSERT assigns consecutive generated keys, and `run()` reports
+   * the `"first"` (MySQL) or the `"last"` (SQLite) of them as `lastInsertId`. The manager then
+   * derives every key without `RETURNING`. Absent: `RETURNING` (PostgreSQL).
+   */
+  readonly bulkInsertId?: "first" | "last";
 
   /** Opens the driver (pool) for this dialect's parsed URL. Throws `ConnectionError` / `ConfigurationError`. */
   createDriver(): Promise<Driver>;

@@ -38,6 +38,7 @@ export class MysqlDialect implements Dialect {
   readonly supportsReturning = false;
   /** `insertId` of a single-row INSERT is the generated key (and, with `generatedKey`, of an upsert). */
   readonly reportsLastInsertId = true;
+  readonly bulkInsertId = "first" as const;
   readonly url: ServerUrl;
   readonly #keys = new Map<string, KeyInfo>();
 

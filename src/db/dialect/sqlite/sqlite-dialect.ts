@@ -34,6 +34,7 @@ export class SqliteDialect implements Dialect {
   readonly maxParameters = 32_766;
   readonly supportsReturning = true;
   readonly reportsLastInsertId = true;
+  readonly bulkInsertId = "last" as const;
   readonly target: SqliteTarget;
 
   constructor(target: SqliteTarget) {
