@@ -89,7 +89,10 @@ export async function run(
       exit(2);
       return undefined;
     }
-    const message = error instanceof Error ? error.message || error.name : String(error);
+    // Surrounding whitespace is trimmed, and a blank message falls back to the error's name, so the
+    // line always reads "Error: <something>".
+    const text = error instanceof Error ? error.message : String(error);
+    const message = text.trim() || (error instanceof Error ? error.name : "unknown error");
     stderr.write(`${err.red("Error:")} ${message}\n`);
     if (verbose && error instanceof Error && error.stack) {
       stderr.write(`${error.stack}\n`);

@@ -278,6 +278,23 @@ describe("run(): errors and exit codes", () => {
     assert.equal(v.code, 1);
   });
 
+  it("a handler error message is trimmed, and a blank one falls back to the error's name", async () => {
+    const cli = new CommandRegistry({ name: "app" });
+    cli.register({ name: "fail", args: { message: { type: String, optional: true } } }, ({ message }) => {
+      throw new TypeError(message ?? "");
+    });
+    const cases: Array<[string, string]> = [
+      [" 1", "Error: 1\n"],
+      ["  spaced out \n", "Error: spaced out\n"],
+      ["   ", "Error: TypeError\n"],
+      ["", "Error: TypeError\n"],
+    ];
+    for (const [message, expected] of cases) {
+      const r = await runCaptured(cli, ["fail", "--message", message]);
+      assert.deepEqual([r.stderr, r.code], [expected, 1], JSON.stringify(message));
+    }
+  });
+
   it("a usage error thrown by a handler exits 2", async () => {
     const cli = new CommandRegistry({ name: "app" });
     const { UsageError } = await import("../../src/cli/index.js");
