@@ -875,6 +875,7 @@ export class ModelManager<
       }
       const assignments = this.#validateUpdates(updates);
       await this.#hashValues(assignments);
+      if (this.#d.supportsReturning) return await this.#updateReturning(compiled, assignments);
       return await runTransaction(this.engine, async () => {
         const session = await this.#session();
         const keys = await this.#matchingKeys(session, compiled);
@@ -895,6 +896,31 @@ export class ModelManager<
     } catch (error) {
       throw this.#error(error);
     }
+  }
+
+  /** `UPDATE ... WHERE <criteria> RETURNING <row>`: one atomic statement; rows ordered by key. */
+  async #updateReturning(compiled: CompiledCriteria, assignments: Record<string, unknown>): Promise<T[]> {
+    const session = await this.#session();
+    const d = this.#d;
+    const names = Object.keys(assignments);
+    const statement = this.#statements.prepare(
+      session,
+      `updatereturning:${names.join(",")}|${compiled.shape}`,
+      () => {
+        const sets = names.map((n, i) => `${d.quote(n)} = ${d.param(i + 1)}`).join(", ");
+        const where = (this.#compiler as CriteriaCompiler).where(compiled.terms, names.length + 1);
+        return `UPDATE ${d.quote(this.tableName)} SET ${sets}${where} RETURNING ${this.#selectList}`;
+      },
+    );
+    const params = names.map((n) => assignments[n]);
+    for (const value of compiled.params) params.push(value);
+    const updated = this.#hydrateAll(await statement.all(params));
+    const key = this.keyField;
+    return updated.sort((a, b) => {
+      const x = (a as Record<string, unknown>)[key] as number;
+      const y = (b as Record<string, unknown>)[key] as number;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
   }
 
   #validateUpdates(updates: unknown): Record<string, unknown> {
