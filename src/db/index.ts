@@ -13,7 +13,15 @@
  * const alice = await User.objects.create({ name: "Alice", email: "alice@example.com" });
  * ```
  */
-export type { Criteria, OrderBy } from "./criteria.js";
+export type {
+  ComparisonOperators,
+  Criteria,
+  FieldCriteria,
+  FieldOperators,
+  LogicalCriteria,
+  OrderBy,
+  StringOperators,
+} from "./criteria.js";
 export {
   type AnyModelClass,
   DatabaseRegistry,
@@ -24,7 +32,20 @@ export {
 export type { ColumnKind } from "./dialect/dialect.js";
 export { disposeAll } from "./engine.js";
 export * from "./errors.js";
-export { type FilterOptions, type KeyValue, ModelManager } from "./manager.js";
+export {
+  type BulkOptions,
+  type ComparableField,
+  type FilterOptions,
+  type FirstOptions,
+  type IterateOptions,
+  type KeyValue,
+  ModelManager,
+  type NumericField,
+  type Page,
+  type PageOptions,
+  type SumOf,
+  type ValuesOptions,
+} from "./manager.js";
 export {
   type ManagerOf,
   Model,
