@@ -25,12 +25,19 @@ export class Engine {
   readonly url: string;
   /** Set once resolved (synchronously for SQLite, after a dynamic import for servers). */
   dialect: Dialect | null;
-  /** Set while open: the fast path reads it without awaiting. */
+  /**
+   * Set while open: the fast path reads it without awaiting. While statement listeners exist
+   * (`subscribeQueries`) it is an instrumenting wrapper around the dialect's driver.
+   */
   driver: Driver | null = null;
   /** Bumped on every open, so managers know to re-run their one-time setup (e.g. `autoCreate`). */
   generation = 0;
   #opening: Promise<Driver> | null = null;
   readonly #scheme: string | null;
+  /** The dialect's driver while open (`driver` may wrap it). */
+  #raw: Driver | null = null;
+  /** Wraps the driver while statement listeners exist (see `query-log.ts`). */
+  #instrument: ((driver: Driver) => Driver) | null = null;
 
   constructor(url: string, key: string, dialect: Dialect | null, scheme: string | null) {
     this.url = url;
@@ -45,10 +52,12 @@ export class Engine {
     if (this.#opening === null) {
       this.#opening = this.#open().then(
         (driver) => {
-          this.driver = driver;
+          this.#raw = driver;
+          const active = this.#instrument === null ? driver : this.#instrument(driver);
+          this.driver = active;
           this.generation++;
           this.#opening = null;
-          return driver;
+          return active;
         },
         (error) => {
           this.#opening = null;
@@ -57,6 +66,22 @@ export class Engine {
       );
     }
     return this.#opening;
+  }
+
+  /**
+   * Internal (`query-log.ts`): installs `wrap` around the driver, now if open and on every later
+   * open; `null` restores the dialect's driver. Prepared statements are re-prepared once on the new
+   * `driver` (statement caches key handles by session identity); `generation` is unchanged.
+   *
+   * @example
+   * ```ts
+   * engine.instrument((driver) => loggingDriver(driver));
+   * engine.instrument(null);
+   * ```
+   */
+  instrument(wrap: ((driver: Driver) => Driver) | null): void {
+    this.#instrument = wrap;
+    if (this.#raw !== null) this.driver = wrap === null ? this.#raw : wrap(this.#raw);
   }
 
   /** The dialect, loading a server dialect's module on first use. */
@@ -74,7 +99,8 @@ export class Engine {
   async close(): Promise<void> {
     const opening = this.#opening;
     if (opening !== null) await opening.catch(() => undefined);
-    const driver = this.driver;
+    const driver = this.#raw;
+    this.#raw = null;
     this.driver = null;
     if (driver !== null) await driver.close();
   }

@@ -56,6 +56,7 @@ export {
   type ModelInstance,
   type ModelShape,
 } from "./model.js";
+export type { QueryEvent, QueryListener } from "./query-log.js";
 export { hashPassword, isPasswordHash, type PasswordHashOptions, verifyPassword } from "./password.js";
 export {
   BelongsTo,

@@ -11,6 +11,7 @@ import {
   renderOrderBy,
 } from "./criteria.js";
 import type { ColumnSpec, Dialect, Row, Session, Statement, TableSpec } from "./dialect/dialect.js";
+import { loadRelations } from "./eager.js";
 import type { Engine } from "./engine.js";
 import {
   atRow,
@@ -41,19 +42,38 @@ import {
   validationError,
 } from "./model.js";
 import { hashPassword, isPasswordHash } from "./password.js";
+import { type QueryListener, subscribeQueries } from "./query-log.js";
 import { type CachedStatement, StatementCache } from "./statement-cache.js";
 import { runTransaction, transactionConnection } from "./transaction.js";
 import { describeField, type FieldInfo } from "./zod-to-columns.js";
 
 /** Options of `filter()` and `all()`. */
-export interface FilterOptions<D = Record<string, unknown>> {
+export interface FilterOptions<D = Record<string, unknown>, T = unknown> {
   /** Most rows to return (a non-negative integer). */
   readonly limit?: number;
   /** Rows to skip (a non-negative integer). */
   readonly offset?: number;
   /** `"name"`, `"-name"` (descending) or `[["name", "asc"], ["id", "desc"]]`. */
   readonly orderBy?: OrderBy<D>;
+  /**
+   * Relationships to load with the rows, one query per relationship (never one per row):
+   * `["posts", "author", "posts.tags"]`. `await row.posts` then returns them without a query.
+   */
+  readonly include?: readonly IncludePath<T>[];
 }
+
+/** Names of the relationship accessors of instances of `T` (properties holding a Promise). */
+export type RelationName<T> = {
+  [K in keyof T & string]: T[K] extends PromiseLike<unknown> ? K : never;
+}[keyof T & string];
+
+/**
+ * What `include` and `prefetch` accept: a relationship name, or a dotted path through them
+ * (`"posts.tags"`). Any string where the instance type declares no relationships.
+ */
+export type IncludePath<T> = [RelationName<T>] extends [never]
+  ? string
+  : RelationName<T> | `${RelationName<T>}.${string}`;
 
 /** Options of `first()` and `last()`: the order (default: the key; `last()` reverses it). */
 export interface FirstOptions<D = Record<string, unknown>> {
@@ -363,11 +383,13 @@ export class ModelManager<
         return out;
       });
     } catch (error) {
-      const typed = this.#error(error);
-      if (typed.rowIndex === undefined && failedAt >= 0) {
-        const index = await this.#locateFailure(all, failedAt, Math.min(failedAt + size, all.length));
-        if (index !== undefined) atRow(typed, index);
-      }
+      const located = error instanceof RegistryError && error.rowIndex !== undefined;
+      const index =
+        located || failedAt < 0
+          ? undefined
+          : await this.#locateFailure(all, failedAt, Math.min(failedAt + size, all.length));
+      const typed = this.#error(error, index === undefined ? undefined : all[index][this.keyField]);
+      if (index !== undefined) atRow(typed, index);
       throw typed;
     }
   }
@@ -406,11 +428,11 @@ export class ModelManager<
         return out;
       });
     } catch (error) {
-      const typed = this.#error(error);
-      if (typed.rowIndex === undefined && failedAt >= 0) {
-        const index = await this.#locateFailure(all, 0, all.length, hadKey);
-        if (index !== undefined) atRow(typed, index);
-      }
+      const located = error instanceof RegistryError && error.rowIndex !== undefined;
+      const index =
+        located || failedAt < 0 ? undefined : await this.#locateFailure(all, 0, all.length, hadKey);
+      const typed = this.#error(error, index === undefined ? undefined : all[index][this.keyField]);
+      if (index !== undefined) atRow(typed, index);
       throw typed;
     }
   }
@@ -1103,14 +1125,17 @@ export class ModelManager<
   }
 
   /**
-   * Instances matching equality criteria, with optional `limit`, `offset` and `orderBy`.
+   * Instances matching criteria (values, lists, operators, `or`/`and`/`not`), with optional
+   * `limit`, `offset`, `orderBy` and `include` (relationships loaded in one query each).
    *
    * @example
    * ```ts
-   * const page = await User.objects.filter({ role: "active" }, { orderBy: "name", limit: 20, offset: 40 });
+   * const page = await User.objects.filter({ role: "active", age: { gte: 18 } }, { orderBy: "name", limit: 20, offset: 40 });
+   * const authors = await Author.objects.filter({}, { include: ["posts", "posts.tags"] });
    * ```
    */
-  filter(criteria?: Criteria<D>, options?: FilterOptions<D>): Promise<T[]> {
+  filter(criteria?: Criteria<D>, options?: FilterOptions<D, T>): Promise<T[]> {
+    if (options?.include !== undefined) return this.#filterIncluding(criteria, options);
     try {
       const session = this.#session();
       if (session instanceof Promise) {
@@ -1126,10 +1151,49 @@ export class ModelManager<
     }
   }
 
+  async #filterIncluding(criteria: unknown, options: FilterOptions<D, T>): Promise<T[]> {
+    const { include, ...rest } = options;
+    const rows = await this.filter(criteria as Criteria<D>, rest);
+    const paths = (Array.isArray(include) ? include : [include]) as IncludePath<T>[];
+    await this.prefetch(rows, ...paths);
+    return rows;
+  }
+
+  /**
+   * Loads relationships for rows already loaded, one query per relationship (and per level of a
+   * dotted path), never one per row; `await row.posts` then returns them without a query. Returns
+   * the same rows.
+   *
+   * @example
+   * ```ts
+   * const authors = await Author.objects.filter({ active: true });
+   * await Author.objects.prefetch(authors, "posts", "posts.tags");
+   * ```
+   */
+  async prefetch(rows: readonly T[], ...paths: IncludePath<T>[]): Promise<T[]> {
+    try {
+      if (!Array.isArray(rows)) throw new InvalidQueryError("prefetch() takes an array of rows");
+      if (!Array.isArray(paths) || paths.some((path) => typeof path !== "string")) {
+        throw new InvalidQueryError(
+          'include / prefetch take relationship names, e.g. ["posts", "posts.tags"]',
+        );
+      }
+      for (const row of rows) {
+        if (!(row instanceof this.model)) {
+          throw new InvalidQueryError(`prefetch() takes ${this.model.name} instances`);
+        }
+      }
+      if (paths.length > 0 && rows.length > 0) await loadRelations(this.model, rows as object[], paths);
+      return rows as T[];
+    } catch (error) {
+      throw this.#error(error);
+    }
+  }
+
   #filter(
     session: Session,
     criteria: unknown,
-    options: FilterOptions<D> | undefined,
+    options: FilterOptions<D, T> | undefined,
   ): Row[] | Promise<Row[]> {
     const compiled = this.#compile(criteria);
     if (options === undefined) {
@@ -1159,7 +1223,7 @@ export class ModelManager<
    * const everyone = await User.objects.all({ orderBy: "id" });
    * ```
    */
-  all(options?: FilterOptions<D>): Promise<T[]> {
+  all(options?: FilterOptions<D, T>): Promise<T[]> {
     return this.filter(undefined, options);
   }
 
@@ -1344,7 +1408,8 @@ export class ModelManager<
       fields.push(this.#key);
       out.push([this.keyField, "asc"]);
     }
-    const signature = out.map(([name, direction]) => (direction === "desc" ? `-${name}` : name)).join(",");
+    // The table is part of the signature, so a cursor of another model is refused.
+    const signature = `${this.tableName}:${out.map(([name, direction]) => (direction === "desc" ? `-${name}` : name)).join(",")}`;
     return { items: out, fields, signature };
   }
 
@@ -1779,6 +1844,22 @@ export class ModelManager<
    */
   transaction<R>(fn: () => Promise<R> | R): Promise<R> {
     return runTransaction(this.engine, fn, (error) => this.#error(error));
+  }
+
+  /**
+   * Subscribes to every statement run on this model's database (every model sharing its URL,
+   * transactions included): `sql`, `params`, `durationMs` (and `error` when it failed). Returns the
+   * function that unsubscribes. Costs nothing while nobody listens.
+   *
+   * @example
+   * ```ts
+   * const stop = User.objects.onQuery(({ sql, durationMs }) => console.log(durationMs.toFixed(2), sql));
+   * await User.objects.filter({ role: "admin" });
+   * stop();
+   * ```
+   */
+  onQuery(listener: QueryListener): () => void {
+    return subscribeQueries(this.engine, listener);
   }
 
   /**

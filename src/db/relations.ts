@@ -31,10 +31,95 @@ export interface HasManyThroughOptions {
   readonly targetKey: string;
 }
 
-/** A declared relationship: loads its value for one owner instance. */
+/**
+ * A declared relationship: loads its value for one owner instance (`load`), or for many owners at
+ * once (`loadMany`, used by `include` / `prefetch`). `loadMany` and `target` are optional for
+ * hand-written relations passed to `relate()`: without `loadMany`, eager loading falls back to one
+ * `load` per owner.
+ *
+ * @example
+ * ```ts
+ * const relation = HasMany(() => Post, { foreignKey: "author_id" }).relation;
+ * const byAuthor = await relation.loadMany?.(authors, Author); // Map<author, Post[]>
+ * ```
+ */
 export interface Relation<V> {
   readonly kind: "hasMany" | "belongsTo" | "hasManyThrough";
   load(owner: ModelBase): Promise<V>;
+  /** The target model class (nested eager loading continues from it). */
+  target?(): unknown;
+  /**
+   * The value for every owner (all of `ownerModel`), equal to what `load` returns for each, in one
+   * query per relation level (`HasManyThrough`: two), with at most 10,000 keys per query.
+   */
+  loadMany?(owners: readonly ModelBase[], ownerModel: unknown): Promise<Map<ModelBase, V>>;
+}
+
+/** Tags the getter a relation installs on a prototype (decorator or `relate()`), for discovery. */
+const RELATION: unique symbol = Symbol("registers.relation");
+
+/** Values loaded by `include` / `prefetch`, per instance and relation (absent: load lazily). */
+const preloaded = new WeakMap<object, Map<Relation<unknown>, unknown>>();
+
+/**
+ * Internal (`eager.ts`): stores the eagerly loaded value of `relation` for `owner`, so reading the
+ * relationship returns it without a query. A later call replaces it.
+ *
+ * @example
+ * ```ts
+ * storePreloaded(author, postsRelation, posts);
+ * ```
+ */
+export function storePreloaded(owner: object, relation: Relation<unknown>, value: unknown): void {
+  let values = preloaded.get(owner);
+  if (values === undefined) {
+    values = new Map();
+    preloaded.set(owner, values);
+  }
+  values.set(relation, value);
+}
+
+/** The preloaded value (a fresh array for lists, like a lazy load), else the lazy load. */
+function relationValue<V>(relation: Relation<V>, owner: ModelBase): Promise<V> {
+  const values = preloaded.get(owner);
+  if (values?.has(relation as Relation<unknown>)) {
+    const value = values.get(relation as Relation<unknown>);
+    return Promise.resolve((Array.isArray(value) ? value.slice() : value) as V);
+  }
+  return relation.load(owner);
+}
+
+function tag<F extends (...args: never[]) => unknown>(getter: F, relation: Relation<unknown>): F {
+  Object.defineProperty(getter, RELATION, { value: relation });
+  return getter;
+}
+
+/**
+ * The relationships declared on a model class (decorators or `relate()`, inherited ones too), by
+ * property name; a subclass's declaration of a name wins. Other members shadow inherited relations.
+ *
+ * @example
+ * ```ts
+ * [...relationsOf(Author).keys()]; // ["posts"]
+ * ```
+ */
+export function relationsOf(model: unknown): Map<string, Relation<unknown>> {
+  const out = new Map<string, Relation<unknown>>();
+  const seen = new Set<string>();
+  let proto = (model as { prototype?: unknown } | null)?.prototype;
+  while (typeof proto === "object" && proto !== null && proto !== Object.prototype) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const getter = Object.getOwnPropertyDescriptor(proto, name)?.get as
+        | { [RELATION]?: Relation<unknown> }
+        | undefined;
+      const relation = getter?.[RELATION];
+      if (relation !== undefined) out.set(name, relation);
+    }
+    proto = Object.getPrototypeOf(proto);
+  }
+  return out;
 }
 
 /**
@@ -70,14 +155,82 @@ function requireField(owner: AnyManager, field: string, option: string): void {
   }
 }
 
+/** Most keys one eager-loading query binds (`IN (...)`); more keys run in several queries. */
+const CHUNK = 10_000;
+
+/**
+ * A Map key under which equal database values meet: numbers and bigints by numeric value, strings
+ * by text, Dates by time (an integer key may come back as a bigint on one side only).
+ */
+function groupKey(value: unknown): unknown {
+  switch (typeof value) {
+    case "string":
+      return `s${value}`;
+    case "bigint":
+      return `n${value}`;
+    case "number":
+      return Number.isInteger(value) ? `n${value}` : value;
+    default:
+      return value instanceof Date ? `d${value.getTime()}` : value;
+  }
+}
+
+function field(instance: unknown, name: string): unknown {
+  return (instance as Record<string, unknown>)[name];
+}
+
+/** The distinct non-null values of `name` over `instances`, in first-seen order. */
+function distinctValues(instances: readonly unknown[], name: string): unknown[] {
+  const seen = new Set<unknown>();
+  const out: unknown[] = [];
+  for (const instance of instances) {
+    const value = field(instance, name);
+    if (value === null || value === undefined) continue;
+    const key = groupKey(value);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(value);
+  }
+  return out;
+}
+
+/**
+ * Rows of `target` whose `name` is one of `values`, in queries of at most `CHUNK` keys (each ordered
+ * by `orderBy` when given). A chunk is padded to a power of two with its last key (harmless in
+ * `IN`), so the statement cache holds a few list shapes rather than one per list length.
+ */
+async function filterIn(
+  target: AnyManager,
+  name: string,
+  values: readonly unknown[],
+  orderBy?: string,
+): Promise<ModelBase[]> {
+  const out: ModelBase[] = [];
+  const limit = Math.min(CHUNK, target.engine.dialect?.maxParameters ?? CHUNK);
+  for (let i = 0; i < values.length; i += limit) {
+    const chunk = values.slice(i, i + limit);
+    let size = 1;
+    while (size < chunk.length) size *= 2;
+    if (size > limit) size = limit;
+    const last = chunk[chunk.length - 1];
+    while (chunk.length < size) chunk.push(last);
+    const rows = await target.filter({ [name]: chunk }, orderBy === undefined ? undefined : { orderBy });
+    for (const row of rows) out.push(row);
+  }
+  return out;
+}
+
 function decorator<V>(relation: Relation<V>): RelationDecorator<V> {
   const decorate = <This extends ModelBase>(
     _target: ClassAccessorDecoratorTarget<This, Promise<V>>,
     context: ClassAccessorDecoratorContext<This, Promise<V>>,
   ): ClassAccessorDecoratorResult<This, Promise<V>> => ({
-    get(this: This): Promise<V> {
-      return relation.load(this);
-    },
+    get: tag(
+      function (this: This): Promise<V> {
+        return relationValue(relation, this);
+      },
+      relation as Relation<unknown>,
+    ),
     set(): void {
       throw new RelationshipError(
         `${String(context.name)} is a read-only relationship: change the foreign key fields instead`,
@@ -104,6 +257,34 @@ export function HasMany<M extends ModelBase>(
 ): RelationDecorator<M[]> {
   return decorator<M[]>({
     kind: "hasMany",
+    target,
+    async loadMany(owners, ownerModel) {
+      const ownerManager = manager(ownerModel, "owning");
+      const targetManager = manager(target(), "target");
+      requireField(targetManager, options.foreignKey, "HasMany foreignKey");
+      const localKey = options.localKey ?? ownerManager.keyField;
+      requireField(ownerManager, localKey, "HasMany localKey");
+      const rows = await filterIn(
+        targetManager,
+        options.foreignKey,
+        distinctValues(owners, localKey),
+        targetManager.keyField,
+      );
+      const groups = new Map<unknown, M[]>();
+      for (const row of rows) {
+        const key = groupKey(field(row, options.foreignKey));
+        const group = groups.get(key);
+        if (group === undefined) groups.set(key, [row as unknown as M]);
+        else group.push(row as unknown as M);
+      }
+      const out = new Map<ModelBase, M[]>();
+      for (const owner of owners) {
+        const value = field(owner, localKey);
+        const group = value === null || value === undefined ? undefined : groups.get(groupKey(value));
+        out.set(owner, group === undefined ? [] : group.slice());
+      }
+      return out;
+    },
     async load(owner) {
       const ownerManager = manager(owner.constructor, "owning");
       const targetManager = manager(target(), "target");
@@ -137,6 +318,32 @@ export function BelongsTo<M extends ModelBase>(
 ): RelationDecorator<M | null> {
   return decorator<M | null>({
     kind: "belongsTo",
+    target,
+    async loadMany(owners, ownerModel) {
+      const ownerManager = manager(ownerModel, "owning");
+      const targetManager = manager(target(), "target");
+      requireField(ownerManager, options.localKey, "BelongsTo localKey");
+      const targetKey = options.targetKey ?? targetManager.keyField;
+      requireField(targetManager, targetKey, "BelongsTo targetKey");
+      // Ordered by key, the first row per value wins: what `first()` returns for one owner.
+      const rows = await filterIn(
+        targetManager,
+        targetKey,
+        distinctValues(owners, options.localKey),
+        targetManager.keyField,
+      );
+      const byValue = new Map<unknown, M>();
+      for (const row of rows) {
+        const key = groupKey(field(row, targetKey));
+        if (!byValue.has(key)) byValue.set(key, row as unknown as M);
+      }
+      const out = new Map<ModelBase, M | null>();
+      for (const owner of owners) {
+        const value = field(owner, options.localKey);
+        out.set(owner, value === null || value === undefined ? null : (byValue.get(groupKey(value)) ?? null));
+      }
+      return out;
+    },
     async load(owner) {
       const ownerManager = manager(owner.constructor, "owning");
       const targetManager = manager(target(), "target");
@@ -168,6 +375,57 @@ export function HasManyThrough<M extends ModelBase>(
 ): RelationDecorator<M[]> {
   return decorator<M[]>({
     kind: "hasManyThrough",
+    target,
+    async loadMany(owners, ownerModel) {
+      const ownerManager = manager(ownerModel, "owning");
+      const targetManager = manager(target(), "target");
+      const throughManager = manager(options.through(), "through");
+      requireField(throughManager, options.sourceKey, "HasManyThrough sourceKey");
+      requireField(throughManager, options.targetKey, "HasManyThrough targetKey");
+      const links = await filterIn(
+        throughManager,
+        options.sourceKey,
+        distinctValues(owners, ownerManager.keyField),
+        throughManager.keyField,
+      );
+      // Per owner key: the target ids of its join rows, de-duplicated, in join-row order.
+      const idsBySource = new Map<unknown, { ids: unknown[]; seen: Set<unknown> }>();
+      for (const link of links) {
+        const id = field(link, options.targetKey);
+        if (id === null || id === undefined) continue;
+        const source = groupKey(field(link, options.sourceKey));
+        let entry = idsBySource.get(source);
+        if (entry === undefined) {
+          entry = { ids: [], seen: new Set() };
+          idsBySource.set(source, entry);
+        }
+        const key = groupKey(id);
+        if (entry.seen.has(key)) continue;
+        entry.seen.add(key);
+        entry.ids.push(id);
+      }
+      const targets = await filterIn(
+        targetManager,
+        targetManager.keyField,
+        distinctValues(links, options.targetKey),
+      );
+      const byKey = new Map<unknown, M>();
+      for (const row of targets) byKey.set(groupKey(field(row, targetManager.keyField)), row as unknown as M);
+      const out = new Map<ModelBase, M[]>();
+      for (const owner of owners) {
+        const value = field(owner, ownerManager.keyField);
+        const entry = value === null || value === undefined ? undefined : idsBySource.get(groupKey(value));
+        const list: M[] = [];
+        if (entry !== undefined) {
+          for (const id of entry.ids) {
+            const row = byKey.get(groupKey(id));
+            if (row !== undefined) list.push(row);
+          }
+        }
+        out.set(owner, list);
+      }
+      return out;
+    },
     async load(owner) {
       const ownerManager = manager(owner.constructor, "owning");
       const targetManager = manager(target(), "target");
@@ -235,9 +493,9 @@ export function relate<C extends RelatedModel<ModelBase>>(
     Object.defineProperty(model.prototype, name, {
       configurable: true,
       enumerable: false,
-      get(this: ModelBase) {
-        return relation.load(this);
-      },
+      get: tag(function (this: ModelBase) {
+        return relationValue(relation, this);
+      }, relation),
       set() {
         throw new RelationshipError(
           `${name} is a read-only relationship: change the foreign key fields instead`,
