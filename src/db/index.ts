@@ -56,8 +56,8 @@ export {
   type ModelInstance,
   type ModelShape,
 } from "./model.js";
-export type { QueryEvent, QueryListener } from "./query-log.js";
 export { hashPassword, isPasswordHash, type PasswordHashOptions, verifyPassword } from "./password.js";
+export type { QueryEvent, QueryListener } from "./query-log.js";
 export {
   BelongsTo,
   type BelongsToOptions,
