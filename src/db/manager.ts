@@ -1183,7 +1183,7 @@ export class ModelManager<
           throw new InvalidQueryError(`prefetch() takes ${this.model.name} instances`);
         }
       }
-      if (paths.length > 0 && rows.length > 0) await loadRelations(this.model, rows as object[], paths);
+      if (paths.length > 0) await loadRelations(this.model, rows as object[], paths);
       return rows as T[];
     } catch (error) {
       throw this.#error(error);

@@ -11,6 +11,7 @@ import {
   type ManagerOf,
   Model,
   type QueryEvent,
+  type Relation,
   RelationshipError,
   relate,
 } from "../../src/db/index.js";
@@ -68,7 +69,16 @@ for (const target of databases) {
     );
     relate(Shelf, { books: HasMany(() => Book, { foreignKey: "shelf_id" }) });
     relate(Book, { shelf: BelongsTo(() => Shelf, { localKey: "shelf_id" }) });
-    type ShelfRow = InstanceType<typeof Shelf> & { readonly books: Promise<InstanceType<typeof Book>[]> };
+    // A hand-written relation (no loadMany): eager loading falls back to one load() per owner.
+    const tagline: Relation<string> = {
+      kind: "belongsTo",
+      load: async (owner) => `shelf ${(owner as unknown as { label: string }).label}`,
+    };
+    relate(Shelf, { tagline });
+    type ShelfRow = InstanceType<typeof Shelf> & {
+      readonly books: Promise<InstanceType<typeof Book>[]>;
+      readonly tagline: Promise<string>;
+    };
     type BookRow = InstanceType<typeof Book> & { readonly shelf: Promise<InstanceType<typeof Shelf> | null> };
 
     const models = [Author, Post, Tag, PostTag, Shelf, Book];
@@ -247,6 +257,8 @@ for (const target of databases) {
       assert.equal((await books[1].shelf)?.label, "b");
       assert.equal(await books[3].shelf, null);
       assert.equal(log.events.length, 4);
+      await Shelf.objects.prefetch(loaded, "tagline");
+      assert.equal(await loaded[1].tagline, "shelf b");
       log.stop();
     });
 
@@ -279,7 +291,7 @@ for (const target of databases) {
       class Special extends Author {}
       assert.deepEqual([...relationsOf(Special).keys()], ["posts"]);
       assert.deepEqual([...relationsOf(Post).keys()].sort(), ["author", "tags"]);
-      assert.deepEqual([...relationsOf(Shelf).keys()], ["books"]);
+      assert.deepEqual([...relationsOf(Shelf).keys()], ["books", "tagline"]);
       assert.equal(relationsOf(Tag).size, 0);
     });
 
