@@ -2,12 +2,17 @@
 // side in one process, on a 10,000-row table: in memory, then on a WAL file. Prints the median us/op
 // over rounds and the ratio to raw. Raw calls are synchronous and unvalidated; registers calls are
 // awaited and every row read back is validated by the model's Zod schema and returned as an instance.
+// Then two comparisons, on both databases: eager loading (100 authors x 10 posts: N+1 lazy accessors
+// vs `include`, against two raw statements grouped in JS, with statement counts from `onQuery`), and
+// `bulkCreate` of 100,000 rows against a raw transaction of single-row INSERTs.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import Database from "better-sqlite3";
 import { z } from "zod";
-import { databaseRegistry, disposeAll, Model } from "../src/db/index.js";
+import { databaseRegistry, disposeAll, HasMany, type ManagerOf, Model } from "../src/db/index.js";
 
 const ROWS = 10_000;
 const GROUPS = ROWS / 100; // filter({ grp }) returns 100 rows
@@ -126,8 +131,8 @@ async function run(
   }
 
   console.log(`\n${label} (${ROWS.toLocaleString("en")} rows, medians of ${ROUNDS * 10} alternating rounds)`);
-  console.log("| operation            | raw better-sqlite3 us/op | registers us/op | ratio |");
-  console.log("| -------------------- | -----------------------: | --------------: | ----: |");
+  console.log("| operation            | raw better-sqlite3 us/op | registers us/op |  ratio |");
+  console.log("| -------------------- | -----------------------: | --------------: | -----: |");
   const names: Record<Op, string> = {
     get: "get(id)",
     filter: "filter({ grp }) 100",
@@ -141,8 +146,354 @@ async function run(
   }
 }
 
+// ---------------------------------------------------------------- shared helpers
+
+/** The better-sqlite3 handle under a registers SQLite engine (read before any `onQuery` wraps it). */
+function sqliteHandle(manager: { engine: { driver: unknown } }): Database.Database {
+  return (manager.engine.driver as { db: Database.Database }).db;
+}
+
+/** The DDL (table, then indexes) registers created for `table`, to give raw the same schema. */
+function tableDdl(db: Database.Database, table: string): string[] {
+  const rows = db
+    .prepare(
+      "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type = 'table' DESC",
+    )
+    .all(table) as Array<{ sql: string }>;
+  return rows.map((r) => r.sql);
+}
+
+/** A full GC between timed runs of the 100,000-row benchmark (bench:db runs without --expose-gc). */
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+const fmt = (value: number, width: number, digits = 2) => value.toFixed(digits).padStart(width);
+
+// ---------------------------------------------------------------- eager loading: N+1 vs include
+
+const AUTHORS = 100;
+const POSTS_PER_AUTHOR = 10;
+const RELATION_OPS = 20 * SCALE; // per round, for each of raw, lazy and include
+
+function relationModels(url: string) {
+  @databaseRegistry(url, { tableName: "bench_authors" })
+  class Author extends Model({ id: z.int().nullable().default(null), name: z.string() }) {
+    declare static readonly objects: ManagerOf<typeof Author>;
+    @HasMany(() => Post, { foreignKey: "author_id" }) accessor posts!: Promise<Post[]>;
+  }
+
+  @databaseRegistry(url, { tableName: "bench_posts" })
+  class Post extends Model({
+    id: z.int().nullable().default(null),
+    author_id: z.int(),
+    title: z.string(),
+    body: z.string(),
+  }) {
+    declare static readonly objects: ManagerOf<typeof Post>;
+  }
+
+  return { Author, Post };
+}
+
+async function relations(label: string, registersUrl: string, rawDb: Database.Database, seedRaw: boolean) {
+  const { Author, Post } = relationModels(registersUrl);
+  for (const model of [Post, Author]) await model.dropSchema();
+  for (const model of [Author, Post]) await model.createSchema();
+  const authors = await Author.objects.bulkCreate(
+    Array.from({ length: AUTHORS }, (_, i) => ({ name: `author ${i}` })),
+  );
+  await Post.objects.bulkCreate(
+    authors.flatMap((author, i) =>
+      Array.from({ length: POSTS_PER_AUTHOR }, (_, j) => ({
+        author_id: author.id as number,
+        title: `post ${i}.${j}`,
+        body: `body of post ${i}.${j}`,
+      })),
+    ),
+  );
+  // A foreign key is indexed in any real schema; both sides get the index.
+  await Post.objects.engine.driver?.exec(
+    "CREATE INDEX IF NOT EXISTS bench_posts_author ON bench_posts (author_id)",
+  );
+  if (seedRaw) {
+    // Same schema and rows on raw's own (in-memory) database.
+    const source = sqliteHandle(Author.objects);
+    for (const table of ["bench_authors", "bench_posts"]) {
+      rawDb.exec(`DROP TABLE IF EXISTS ${table}`);
+      for (const sql of tableDdl(source, table)) rawDb.exec(sql);
+      const rows = source.prepare(`SELECT * FROM ${table}`).all() as Array<Record<string, unknown>>;
+      const columns = Object.keys(rows[0]);
+      const insert = rawDb.prepare(
+        `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`,
+      );
+      rawDb.transaction(() => {
+        for (const row of rows) insert.run(row);
+      })();
+    }
+  }
+
+  const selectAuthors = rawDb.prepare("SELECT id, name FROM bench_authors");
+  const selectPosts = rawDb.prepare(
+    `SELECT id, author_id, title, body FROM bench_posts WHERE author_id IN (${Array(AUTHORS).fill("?").join(", ")})`,
+  );
+  // Control: raw N+1, one prepared statement run per author. raw N+1 / raw bounds what any eager
+  // loading can save over lazy loading on this database (in-process SQLite has no round trip).
+  const selectPostsOf = rawDb.prepare(
+    "SELECT id, author_id, title, body FROM bench_posts WHERE author_id = ? ORDER BY id",
+  );
+  type RawPost = { id: number; author_id: number; title: string; body: string };
+  const rawLazy = (): number => {
+    const rows = selectAuthors.all() as Array<{ id: number; name: string; posts?: RawPost[] }>;
+    let n = 0;
+    for (const author of rows) {
+      author.posts = selectPostsOf.all(author.id) as RawPost[];
+      n += author.posts.length;
+    }
+    return n;
+  };
+  const raw = (): number => {
+    const rows = selectAuthors.all() as Array<{ id: number; name: string; posts?: RawPost[] }>;
+    const posts = selectPosts.all(...rows.map((a) => a.id)) as RawPost[];
+    const byAuthor = new Map<number, RawPost[]>();
+    for (const post of posts) {
+      const list = byAuthor.get(post.author_id);
+      if (list === undefined) byAuthor.set(post.author_id, [post]);
+      else list.push(post);
+    }
+    let n = 0;
+    for (const author of rows) {
+      author.posts = byAuthor.get(author.id) ?? [];
+      n += author.posts.length;
+    }
+    return n;
+  };
+  const lazy = async (): Promise<number> => {
+    const rows = await Author.objects.all();
+    let n = 0;
+    for (const author of rows) n += (await author.posts).length;
+    return n;
+  };
+  const include = async (): Promise<number> => {
+    const rows = await Author.objects.all({ include: ["posts"] });
+    let n = 0;
+    for (const author of rows) n += (await author.posts).length;
+    return n;
+  };
+
+  // Correctness and statement counts, untimed (the listener is removed before timing).
+  const total = AUTHORS * POSTS_PER_AUTHOR;
+  const counted = { raw: raw(), rawLazy: rawLazy(), lazy: await lazy(), include: await include() };
+  for (const [name, n] of Object.entries(counted)) {
+    if (n !== total) throw new Error(`${label}: ${name} read ${n} posts, expected ${total}`);
+  }
+  const statements = async (fn: () => Promise<unknown>): Promise<number> => {
+    let n = 0;
+    const unsubscribe = Author.objects.onQuery(() => {
+      n++;
+    });
+    try {
+      await fn();
+    } finally {
+      unsubscribe();
+    }
+    return n;
+  };
+  const counts = { lazy: await statements(lazy), include: await statements(include) };
+
+  for (let i = 0; i < 50; i++) {
+    raw();
+    rawLazy();
+    await lazy();
+    await include();
+  }
+  const rawTimes: number[] = [];
+  const rawLazyRatios: number[] = [];
+  const lazyTimes: number[] = [];
+  const includeTimes: number[] = [];
+  const lazyRatios: number[] = [];
+  const includeRatios: number[] = [];
+  const speedups: number[] = [];
+  const rounds = ROUNDS * 3;
+  for (let round = 0; round < rounds; round++) {
+    let t = performance.now();
+    for (let i = 0; i < RELATION_OPS; i++) raw();
+    const rawUs = ((performance.now() - t) * 1000) / RELATION_OPS;
+    t = performance.now();
+    for (let i = 0; i < RELATION_OPS; i++) rawLazy();
+    rawLazyRatios.push(((performance.now() - t) * 1000) / RELATION_OPS / rawUs);
+    t = performance.now();
+    for (let i = 0; i < RELATION_OPS; i++) await lazy();
+    const lazyUs = ((performance.now() - t) * 1000) / RELATION_OPS;
+    t = performance.now();
+    for (let i = 0; i < RELATION_OPS; i++) await include();
+    const includeUs = ((performance.now() - t) * 1000) / RELATION_OPS;
+    rawTimes.push(rawUs);
+    lazyTimes.push(lazyUs);
+    includeTimes.push(includeUs);
+    lazyRatios.push(lazyUs / rawUs);
+    includeRatios.push(includeUs / rawUs);
+    speedups.push(lazyUs / includeUs);
+  }
+
+  console.log(
+    `\n${label}: eager loading, ${AUTHORS} authors x ${POSTS_PER_AUTHOR} posts (medians of ${rounds} alternating rounds of ${RELATION_OPS})`,
+  );
+  console.log(
+    "| operation                               | statements | raw better-sqlite3 us/op | registers us/op |  ratio |",
+  );
+  console.log(
+    "| --------------------------------------- | ---------: | -----------------------: | --------------: | -----: |",
+  );
+  const rawUs = median(rawTimes);
+  const rows: Array<[string, number, number, number]> = [
+    ["all() + await a.posts (lazy, N+1)", counts.lazy, median(lazyTimes), median(lazyRatios)],
+    ['all({ include: ["posts"] }) + a.posts', counts.include, median(includeTimes), median(includeRatios)],
+  ];
+  for (const [name, statementCount, us, ratio] of rows) {
+    console.log(
+      `| ${name.padEnd(39)} | ${String(statementCount).padStart(10)} | ${fmt(rawUs, 24)} | ${fmt(us, 15)} | ${fmt(ratio, 5)}x |`,
+    );
+  }
+  const speedup = median(speedups);
+  console.log(
+    `raw: 2 prepared statements (authors; posts WHERE author_id IN (${AUTHORS} params)) grouped in JS.`,
+  );
+  console.log(
+    `include vs lazy: ${speedup.toFixed(1)}x faster (target >= 10x${speedup >= 10 ? ", met" : ", NOT met"}); ` +
+      `control: raw N+1 (${AUTHORS + 1} statements) is ${median(rawLazyRatios).toFixed(2)}x raw 2 statements`,
+  );
+}
+
+// ---------------------------------------------------------------- bulkCreate vs raw INSERTs
+
+const BULK_ROWS = 100_000;
+const BULK_RUNS = Number(process.env.BENCH_BULK_RUNS ?? 7);
+
+const personShape = {
+  id: z.int().nullable().default(null),
+  name: z.string(),
+  email: z.string(),
+  age: z.int(),
+  active: z.boolean(),
+};
+
+interface BulkResult {
+  label: string;
+  raw: number;
+  registers: number;
+  ratio: number;
+}
+
+async function bulkCreate(
+  label: string,
+  registersUrl: string,
+  rawDb: Database.Database,
+): Promise<BulkResult> {
+  const Person = databaseRegistry(registersUrl, { tableName: "bench_people" })(
+    class BenchPerson extends Model(personShape) {},
+  );
+  await Person.dropSchema();
+  await Person.createSchema();
+  const registersDb = sqliteHandle(Person.objects);
+  const ddl = tableDdl(registersDb, "bench_people");
+  const rows = Array.from({ length: BULK_ROWS }, (_, i) => ({
+    name: `person ${i}`,
+    email: `person${i}@example.com`,
+    age: 18 + (i % 60),
+    active: i % 3 !== 0,
+  }));
+
+  // Untimed before every run: empty tables, a checkpointed WAL (file) and a full GC on both sides.
+  let insert: Database.Statement | undefined;
+  const reset = async () => {
+    await Person.dropSchema();
+    await Person.createSchema();
+    rawDb.exec("DROP TABLE IF EXISTS bench_people");
+    for (const sql of ddl) rawDb.exec(sql);
+    insert = rawDb.prepare("INSERT INTO bench_people (name, email, age, active) VALUES (?, ?, ?, ?)");
+    registersDb.pragma("wal_checkpoint(TRUNCATE)");
+    rawDb.pragma("wal_checkpoint(TRUNCATE)");
+    gc();
+  };
+  const timeRaw = () => {
+    const statement = insert as Database.Statement;
+    const t = performance.now();
+    rawDb.transaction(() => {
+      for (const r of rows) statement.run(r.name, r.email, r.age, r.active ? 1 : 0);
+    })();
+    return performance.now() - t;
+  };
+  const timeRegisters = async () => {
+    const t = performance.now();
+    const created = await Person.objects.bulkCreate(rows);
+    const ms = performance.now() - t;
+    if (created.length !== BULK_ROWS || created[BULK_ROWS - 1].id !== BULK_ROWS) {
+      throw new Error(`${label}: bulkCreate returned ${created.length} rows, last id ${created.at(-1)?.id}`);
+    }
+    return ms;
+  };
+
+  await reset(); // warm-up, one run each
+  timeRaw();
+  await reset();
+  await timeRegisters();
+  if ((await Person.objects.count()) !== BULK_ROWS) throw new Error(`${label}: bulkCreate row count`);
+
+  const rawTimes: number[] = [];
+  const regTimes: number[] = [];
+  const ratios: number[] = [];
+  for (let run = 0; run < BULK_RUNS; run++) {
+    // Alternate which side goes first, so neither always runs on a warmer (or busier) machine.
+    let rawMs: number;
+    let regMs: number;
+    if (run % 2 === 0) {
+      await reset();
+      rawMs = timeRaw();
+      await reset();
+      regMs = await timeRegisters();
+    } else {
+      await reset();
+      regMs = await timeRegisters();
+      await reset();
+      rawMs = timeRaw();
+    }
+    rawTimes.push(rawMs);
+    regTimes.push(regMs);
+    ratios.push(regMs / rawMs);
+  }
+  await Person.dropSchema();
+  return { label, raw: median(rawTimes), registers: median(regTimes), ratio: median(ratios) };
+}
+
+function printBulk(results: BulkResult[]) {
+  console.log(
+    `\nbulkCreate(${BULK_ROWS.toLocaleString("en")} rows: name, email, age, active + managed key), medians of ${BULK_RUNS} alternating runs`,
+  );
+  console.log(
+    "| database                              | raw better-sqlite3 ms | registers bulkCreate ms |  ratio |",
+  );
+  console.log(
+    "| ------------------------------------- | --------------------: | ----------------------: | -----: |",
+  );
+  for (const r of results) {
+    console.log(
+      `| ${r.label.padEnd(37)} | ${fmt(r.raw, 21, 1)} | ${fmt(r.registers, 23, 1)} | ${fmt(r.ratio, 5)}x |`,
+    );
+  }
+  console.log(
+    "raw: one prepared single-row INSERT run per row inside db.transaction(); registers: await bulkCreate(rows),",
+  );
+  console.log("validating every row and returning the instances with their keys. (target ratio <= 1.3x)");
+  console.log("Drizzle: not a dependency of this repository, not measured.");
+}
+
+// ---------------------------------------------------------------- main
+
+const bulkResults: BulkResult[] = [];
 const memoryRaw = new Database(":memory:");
 await run("SQLite in memory", ":memory:", memoryRaw, "bench_users", true);
+await relations("SQLite in memory", ":memory:", memoryRaw, true);
+bulkResults.push(await bulkCreate("SQLite in memory", ":memory:", memoryRaw));
 memoryRaw.close();
 
 const dir = mkdtempSync(join(tmpdir(), "registers-bench-"));
@@ -156,8 +507,17 @@ try {
   const fileRaw = new Database(file);
   fileRaw.pragma("journal_mode = WAL");
   fileRaw.pragma("synchronous = NORMAL");
-  await run("SQLite file (WAL, synchronous=NORMAL)", file, fileRaw, "bench_users", false);
+  const fileLabel = "SQLite file (WAL, synchronous=NORMAL)";
+  await run(fileLabel, file, fileRaw, "bench_users", false);
+  await relations(fileLabel, file, fileRaw, false);
   fileRaw.close();
+  // bulkCreate: each side on its own fresh WAL file, so neither checkpoints the other's writes.
+  const bulkRaw = new Database(join(dir, "bulk-raw.db"));
+  bulkRaw.pragma("journal_mode = WAL");
+  bulkRaw.pragma("synchronous = NORMAL");
+  bulkResults.push(await bulkCreate(fileLabel, join(dir, "bulk-registers.db"), bulkRaw));
+  bulkRaw.close();
+  printBulk(bulkResults);
 } finally {
   await disposeAll();
   rmSync(dir, { recursive: true, force: true });

@@ -186,6 +186,11 @@ export class ModelManager<
   readonly #decoded: readonly FieldInfo[];
   readonly #columns: readonly string[];
   readonly #insertColumns: readonly FieldInfo[];
+  /**
+   * Fields as ordering sees them: the key and fields with a default (never written as NULL) are
+   * non-null, so `ORDER BY` on them stays index-friendly and keyset reads accept them.
+   */
+  readonly #orderFields: ReadonlyMap<string, FieldInfo>;
   /** Date and JSON fields: mutable in place, so snapshotted by value. */
   readonly #mutable: readonly FieldInfo[];
   readonly #statements: StatementCache;
@@ -226,6 +231,12 @@ export class ModelManager<
     this.#assign = compileAssigner(this.#columns);
     this.#decoded = config.fields.filter(
       (f) => (f.kind !== "string" && f.kind !== "enum" && f.kind !== "uuid") || (f.optional && !f.nullable),
+    );
+    this.#orderFields = new Map(
+      config.fields.map((f): [string, FieldInfo] => {
+        const neverNull = f.name === config.keyField || (f.hasDefault && !f.nullable);
+        return [f.name, neverNull ? { ...f, nullable: false, optional: false } : f];
+      }),
     );
     this.#mutable = config.fields.filter((f) => f.kind === "date" || f.kind === "json");
     this.#insertColumns = config.managedKey
@@ -1209,7 +1220,7 @@ export class ModelManager<
     const tail = d.limitOffset(limit, offset, compiled.params.length + 1);
     const key = `filter:${compiled.shape}|${orderKey(orderBy)}|${limit === null ? 0 : 1}${offset === null ? 0 : 1}`;
     const statement = this.#statements.prepare(session, key, () => {
-      const order = compileOrderBy(orderBy, this.#fields, d, this.tableName);
+      const order = compileOrderBy(orderBy, this.#orderFields, d, this.tableName);
       return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)}${this.#where(compiled)}${order}${tail.sql}`;
     });
     return statement.all(tail.params.length === 0 ? compiled.params : [...compiled.params, ...tail.params]);
@@ -1273,12 +1284,12 @@ export class ModelManager<
       const items: OrderItem[] =
         orderBy === undefined
           ? [[this.keyField, "asc"]]
-          : parseOrderBy(orderBy, this.#fields, this.tableName);
+          : parseOrderBy(orderBy, this.#orderFields, this.tableName);
       const ordered =
         direction === "ASC"
           ? items
           : items.map(([name, dir]): OrderItem => [name, dir === "asc" ? "desc" : "asc"]);
-      const order = renderOrderBy(ordered, this.#fields, d);
+      const order = renderOrderBy(ordered, this.#orderFields, d);
       return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)}${this.#where(compiled)}${order}${tail.sql}`;
     });
     const rows = await statement.all([...compiled.params, ...tail.params]);
@@ -1386,11 +1397,11 @@ export class ModelManager<
 
   /** Order items for keyset reads: `orderBy` (non-nullable fields) then the key as tie-breaker. */
   #keysetOrder(orderBy: unknown, method: string): KeysetOrder {
-    const items = parseOrderBy(orderBy, this.#fields, this.tableName);
+    const items = parseOrderBy(orderBy, this.#orderFields, this.tableName);
     const fields: FieldInfo[] = [];
     const out: OrderItem[] = [];
     for (const item of items) {
-      const field = this.#fields.get(item[0]) as FieldInfo;
+      const field = this.#orderFields.get(item[0]) as FieldInfo;
       if (field.nullable || field.optional) {
         throw new InvalidQueryError(
           `${method} orders by non-null fields only: "${field.name}" of ${this.model.name} can be null (use filter() with orderBy and offset for it)`,
@@ -1399,13 +1410,13 @@ export class ModelManager<
       if (field.kind === "json") {
         throw new InvalidQueryError(`${method} cannot order by the JSON field "${field.name}"`);
       }
-      if (fields.includes(field)) continue;
+      if (fields.some((f) => f.name === field.name)) continue;
       fields.push(field);
       out.push(item);
       if (field.name === this.keyField) break; // the key is unique: later items never decide
     }
-    if (!fields.includes(this.#key)) {
-      fields.push(this.#key);
+    if (!fields.some((f) => f.name === this.keyField)) {
+      fields.push(this.#orderFields.get(this.keyField) as FieldInfo);
       out.push([this.keyField, "asc"]);
     }
     // The table is part of the signature, so a cursor of another model is refused.
@@ -1447,7 +1458,7 @@ export class ModelManager<
         conditions.push(`(${disjuncts.join(" OR ")})`);
       }
       const where = conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "";
-      const orderSql = renderOrderBy(order.items, this.#fields, d);
+      const orderSql = renderOrderBy(order.items, this.#orderFields, d);
       return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)}${where}${orderSql}${tail.sql}`;
     });
     for (const value of tail.params) params.push(value);
@@ -1612,7 +1623,7 @@ export class ModelManager<
       const tail = d.limitOffset(limit, offset, compiled.params.length + 1);
       const key = `values:${fields.join(",")}|${compiled.shape}|${orderKey(orderBy)}|${limit === null ? 0 : 1}${offset === null ? 0 : 1}`;
       const statement = this.#statements.prepare(session, key, () => {
-        const order = compileOrderBy(orderBy, this.#fields, d, this.tableName);
+        const order = compileOrderBy(orderBy, this.#orderFields, d, this.tableName);
         const list = infos.map((f) => d.quote(f.name)).join(", ");
         return `SELECT ${list} FROM ${d.quote(this.tableName)}${this.#where(compiled)}${order}${tail.sql}`;
       });

@@ -371,6 +371,34 @@ for (const target of databases) {
         assert.ok(first.items.every((u) => u instanceof User));
       });
 
+      it("pages newest first by the key, and orders by the key without a NULL test (index-friendly)", async () => {
+        await seedUsers(9);
+        const seen: number[] = [];
+        let page = await User.objects.page({ orderBy: "-id", limit: 4 });
+        for (;;) {
+          seen.push(...idsOf(page.items).map(Number));
+          if (page.nextCursor === null) break;
+          page = await User.objects.page({ orderBy: "-id", limit: 4, after: page.nextCursor });
+        }
+        assert.deepEqual(seen, [9, 8, 7, 6, 5, 4, 3, 2, 1]);
+        const walked: number[] = [];
+        for await (const u of User.objects.iterate(undefined, { orderBy: "-id", batchSize: 2 })) {
+          walked.push(u.id as number);
+        }
+        assert.deepEqual(walked, seen);
+        const sql: string[] = [];
+        const stop = User.objects.onQuery((event) => sql.push(event.sql));
+        try {
+          await User.objects.first();
+          await User.objects.last();
+          await User.objects.page({ limit: 2 });
+        } finally {
+          stop();
+        }
+        assert.equal(sql.length, 3);
+        for (const text of sql) assert.doesNotMatch(text, /IS NULL/i, text);
+      });
+
       it("a nullable orderBy field is an InvalidQueryError", async () => {
         await seedUsers(3);
         await assert.rejects(User.objects.page({ orderBy: "age", limit: 2 }), InvalidQueryError);
