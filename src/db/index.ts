@@ -37,6 +37,7 @@ export {
   type ComparableField,
   type FilterOptions,
   type FirstOptions,
+  type GetOptions,
   type IterateOptions,
   type KeyValue,
   ModelManager,

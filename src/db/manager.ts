@@ -75,6 +75,15 @@ export type IncludePath<T> = [RelationName<T>] extends [never]
   ? string
   : RelationName<T> | `${RelationName<T>}.${string}`;
 
+/** Options of `get()` and `require()`. */
+export interface GetOptions {
+  /**
+   * Lock the row until the enclosing transaction ends (`SELECT ... FOR UPDATE` on PostgreSQL and
+   * MySQL; SQLite transactions are serialized already). Only inside `transaction()`.
+   */
+  readonly forUpdate?: boolean;
+}
+
 /** Options of `first()` and `last()`: the order (default: the key; `last()` reverses it). */
 export interface FirstOptions<D = Record<string, unknown>> {
   readonly orderBy?: OrderBy<D>;
@@ -1081,15 +1090,14 @@ export class ModelManager<
    * ```ts
    * const user = await User.objects.get(1);
    * const byEmail = await User.objects.get({ email: "alice@example.com" });
+   * await User.objects.transaction(async () => {
+   *   const locked = await User.objects.get(1, { forUpdate: true }); // SELECT ... FOR UPDATE
+   * });
    * ```
    */
-  get(keyOrCriteria: KeyValue | Criteria<D>, extra?: never): Promise<T | null> {
+  get(keyOrCriteria: KeyValue | Criteria<D>, options?: GetOptions): Promise<T | null> {
+    if (options !== undefined) return this.#getWith(keyOrCriteria, options);
     try {
-      if (extra !== undefined) {
-        throw new InvalidQueryError(
-          "get() takes one key or one criteria object, e.g. get(1) or get({ email })",
-        );
-      }
       const session = this.#session();
       if (session instanceof Promise || isPlainObject(keyOrCriteria))
         return this.#getSlow(session, keyOrCriteria);
@@ -1103,6 +1111,35 @@ export class ModelManager<
       return Promise.resolve(row === undefined ? null : this.#hydrate(row));
     } catch (error) {
       return Promise.reject(this.#error(error));
+    }
+  }
+
+  /** `get()` with options: `{ forUpdate: true }` locks the row until the transaction ends. */
+  async #getWith(keyOrCriteria: unknown, options: unknown): Promise<T | null> {
+    try {
+      const keys = isPlainObject(options) ? Object.keys(options) : null;
+      const forUpdate = (options as GetOptions | null)?.forUpdate;
+      if (
+        keys === null ||
+        keys.some((k) => k !== "forUpdate") ||
+        (forUpdate !== undefined && typeof forUpdate !== "boolean")
+      ) {
+        throw new InvalidQueryError(
+          "get() takes one key or one criteria object, then optionally { forUpdate: true }, e.g. get(1) or get({ email })",
+        );
+      }
+      if (forUpdate !== true) return await this.get(keyOrCriteria as KeyValue);
+      if (transactionConnection(this.engine) === undefined) {
+        throw new InvalidQueryError(
+          "get(..., { forUpdate: true }) locks the row until its transaction ends: call it inside Model.objects.transaction(...)",
+        );
+      }
+      const session = await this.#session();
+      if (!isPlainObject(keyOrCriteria)) this.#keyParam(keyOrCriteria); // validates the key
+      const criteria = isPlainObject(keyOrCriteria) ? keyOrCriteria : { [this.keyField]: keyOrCriteria };
+      return await this.#first(session, criteria, "ASC", undefined, true);
+    } catch (error) {
+      throw this.#error(error);
     }
   }
 
@@ -1124,8 +1161,8 @@ export class ModelManager<
    * const user = await User.objects.require(1);
    * ```
    */
-  async require(keyOrCriteria: KeyValue | Criteria<D>): Promise<T> {
-    const found = await this.get(keyOrCriteria);
+  async require(keyOrCriteria: KeyValue | Criteria<D>, options?: GetOptions): Promise<T> {
+    const found = await this.get(keyOrCriteria, options);
     if (found === null) {
       const what = isPlainObject(keyOrCriteria)
         ? describeCriteria(keyOrCriteria)
@@ -1275,11 +1312,12 @@ export class ModelManager<
     criteria: unknown,
     direction: "ASC" | "DESC",
     orderBy?: unknown,
+    lock = false,
   ): Promise<T | null> {
     const compiled = this.#compile(criteria);
     const d = this.#d;
     const tail = d.limitOffset(1, null, compiled.params.length + 1);
-    const key = `first:${direction}:${compiled.shape}|${orderKey(orderBy)}`;
+    const key = `first:${direction}:${compiled.shape}|${orderKey(orderBy)}|${lock ? 1 : 0}`;
     const statement = this.#statements.prepare(session, key, () => {
       const items: OrderItem[] =
         orderBy === undefined
@@ -1290,7 +1328,8 @@ export class ModelManager<
           ? items
           : items.map(([name, dir]): OrderItem => [name, dir === "asc" ? "desc" : "asc"]);
       const order = renderOrderBy(ordered, this.#orderFields, d);
-      return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)}${this.#where(compiled)}${order}${tail.sql}`;
+      const locking = lock ? (d.rowLock ?? "") : "";
+      return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)}${this.#where(compiled)}${order}${tail.sql}${locking}`;
     });
     const rows = await statement.all([...compiled.params, ...tail.params]);
     return rows.length === 0 ? null : this.#hydrate(rows[0]);

@@ -142,6 +142,11 @@ export interface Dialect {
    * derives every key without `RETURNING`. Absent: `RETURNING` (PostgreSQL).
    */
   readonly bulkInsertId?: "first" | "last";
+  /**
+   * Optional (additive): the suffix of a `SELECT` that locks the rows it reads until the transaction
+   * ends (`" FOR UPDATE"`). Absent: no row locks are needed (SQLite serializes transactions).
+   */
+  readonly rowLock?: string;
 
   /** Opens the driver (pool) for this dialect's parsed URL. Throws `ConnectionError` / `ConfigurationError`. */
   createDriver(): Promise<Driver>;

@@ -36,6 +36,7 @@ export class MysqlDialect implements Dialect {
   readonly name = "mysql" as const;
   readonly maxParameters = 65_535;
   readonly supportsReturning = false;
+  readonly rowLock = " FOR UPDATE";
   /** `insertId` of a single-row INSERT is the generated key (and, with `generatedKey`, of an upsert). */
   readonly reportsLastInsertId = true;
   readonly bulkInsertId = "first" as const;

@@ -35,6 +35,7 @@ export class PostgresDialect implements Dialect {
   readonly name = "postgres" as const;
   readonly maxParameters = 65_535;
   readonly supportsReturning = true;
+  readonly rowLock = " FOR UPDATE";
   readonly url: ServerUrl;
   readonly #constraints = new Map<string, ConstraintInfo>();
 
