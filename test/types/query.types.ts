@@ -171,3 +171,14 @@ async function bulkAndPagingChecks() {
   expectType<Equal<typeof stop, () => void>>(true);
 }
 void bulkAndPagingChecks;
+
+async function lockingChecks() {
+  const locked = await User.objects.get(1, { forUpdate: true });
+  await User.objects.require({ email: "a@x" }, { forUpdate: false });
+  expectType<Equal<typeof locked, Awaited<ReturnType<typeof User.objects.get>>>>(true);
+  // @ts-expect-error the second argument is an options object
+  await User.objects.get(1, 2);
+  // @ts-expect-error forUpdate is a boolean
+  await User.objects.get(1, { forUpdate: "yes" });
+}
+void lockingChecks;
