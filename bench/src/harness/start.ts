@@ -76,14 +76,15 @@ export async function dataApps(dbFile: string, libs: string[]): Promise<StartApp
       await build({
         stdin: {
           contents: [
-            `import create from "../../sqlite/${lib}.ts";`,
+            `import create from "../sqlite/${lib}.ts";`,
             "const runner = create(process.argv[2]);",
             "await runner.open();",
             "const user = await runner.get(1);",
             "console.log(user.name);",
             "await runner.close();",
           ].join("\n"),
-          resolveDir: join(BENCH_DIR, "src", "start", "data"),
+          // A directory that exists: esbuild resolves nothing from a missing one.
+          resolveDir: join(BENCH_DIR, "src", "start"),
           sourcefile: `${lib}-start.ts`,
           loader: "ts",
         },
