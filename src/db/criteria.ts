@@ -2,7 +2,14 @@ import type { Dialect } from "./dialect/dialect.js";
 import { InvalidQueryError } from "./errors.js";
 import type { FieldInfo } from "./zod-to-columns.js";
 
-/** Operators of a string-like field (string, enum, uuid): patterns are case-sensitive except `ilike`. */
+/**
+ * Operators of a string-like field (string, enum, uuid): patterns are case-sensitive except `ilike`.
+ *
+ * @example
+ * ```ts
+ * const ops: StringOperators = { contains: "50%", ilike: "al%" };
+ * ```
+ */
 export interface StringOperators {
   /** SQL LIKE pattern (`%`, `_`; `\` escapes), case-sensitive. */
   readonly like?: string;
@@ -14,7 +21,14 @@ export interface StringOperators {
   readonly endsWith?: string;
 }
 
-/** Operators of any field. Comparisons never match a NULL value; use `isNull`. */
+/**
+ * Operators of any field. Comparisons never match a NULL value; use `isNull`.
+ *
+ * @example
+ * ```ts
+ * const ops: ComparisonOperators<number> = { gte: 18, notIn: [21, 30] };
+ * ```
+ */
 export interface ComparisonOperators<V> {
   readonly eq?: V;
   readonly ne?: V;
@@ -41,10 +55,24 @@ export type FieldOperators<V> = [NonNullable<V>] extends [string]
   ? ComparisonOperators<NonNullable<V>> & StringOperators
   : ComparisonOperators<NonNullable<V>>;
 
-/** What one field of criteria accepts: a value (equality), a list (IN), `null` (IS NULL) or operators. */
+/**
+ * What one field of criteria accepts: a value (equality), a list (IN), `null` (IS NULL) or operators.
+ *
+ * @example
+ * ```ts
+ * const age: FieldCriteria<number | null> = { gt: 18 }; // or 30, [30, 40], null
+ * ```
+ */
 export type FieldCriteria<V> = V | readonly NonNullable<V>[] | FieldOperators<V>;
 
-/** `or`, `and` and `not` in criteria. */
+/**
+ * `or`, `and` and `not` in criteria.
+ *
+ * @example
+ * ```ts
+ * const c: LogicalCriteria<{ age: number | null }> = { or: [{ age: null }, { age: { lt: 18 } }] };
+ * ```
+ */
 export interface LogicalCriteria<D> {
   /** Any of these matches (an empty list matches nothing). */
   readonly or?: readonly Criteria<D>[];

@@ -62,7 +62,14 @@ export interface FilterOptions<D = Record<string, unknown>, T = unknown> {
   readonly include?: readonly IncludePath<T>[];
 }
 
-/** Names of the relationship accessors of instances of `T` (properties holding a Promise). */
+/**
+ * Names of the relationship accessors of instances of `T` (properties holding a Promise).
+ *
+ * @example
+ * ```ts
+ * type R = RelationName<Author>; // "posts"
+ * ```
+ */
 export type RelationName<T> = {
   [K in keyof T & string]: T[K] extends PromiseLike<unknown> ? K : never;
 }[keyof T & string];
@@ -70,12 +77,24 @@ export type RelationName<T> = {
 /**
  * What `include` and `prefetch` accept: a relationship name, or a dotted path through them
  * (`"posts.tags"`). Any string where the instance type declares no relationships.
+ *
+ * @example
+ * ```ts
+ * const paths: IncludePath<Author>[] = ["posts", "posts.tags"];
+ * ```
  */
 export type IncludePath<T> = [RelationName<T>] extends [never]
   ? string
   : RelationName<T> | `${RelationName<T>}.${string}`;
 
-/** Options of `get()` and `require()`. */
+/**
+ * Options of `get()` and `require()`.
+ *
+ * @example
+ * ```ts
+ * await User.objects.transaction(() => User.objects.require(1, { forUpdate: true }));
+ * ```
+ */
 export interface GetOptions {
   /**
    * Lock the row until the enclosing transaction ends (`SELECT ... FOR UPDATE` on PostgreSQL and
@@ -84,19 +103,40 @@ export interface GetOptions {
   readonly forUpdate?: boolean;
 }
 
-/** Options of `first()` and `last()`: the order (default: the key; `last()` reverses it). */
+/**
+ * Options of `first()` and `last()`: the order (default: the key; `last()` reverses it).
+ *
+ * @example
+ * ```ts
+ * const newest = await User.objects.first({ role: "member" }, { orderBy: "-createdAt" });
+ * ```
+ */
 export interface FirstOptions<D = Record<string, unknown>> {
   readonly orderBy?: OrderBy<D>;
 }
 
-/** Options of `values()`. */
+/**
+ * Options of `values()`.
+ *
+ * @example
+ * ```ts
+ * await User.objects.values(undefined, ["id", "email"], { orderBy: "email", limit: 100 });
+ * ```
+ */
 export interface ValuesOptions<D = Record<string, unknown>> {
   readonly limit?: number;
   readonly offset?: number;
   readonly orderBy?: OrderBy<D>;
 }
 
-/** Options of `page()`: keyset pagination. */
+/**
+ * Options of `page()`: keyset pagination.
+ *
+ * @example
+ * ```ts
+ * const next = await User.objects.page({ where: { role: "member" }, orderBy: "-id", limit: 50, after: cursor });
+ * ```
+ */
 export interface PageOptions<D = Record<string, unknown>> {
   /** Rows per page (a positive integer). */
   readonly limit: number;
@@ -108,14 +148,28 @@ export interface PageOptions<D = Record<string, unknown>> {
   readonly after?: string | null;
 }
 
-/** One page of `page()`. */
+/**
+ * One page of `page()`.
+ *
+ * @example
+ * ```ts
+ * const { items, nextCursor }: Page<User> = await User.objects.page({ limit: 20 });
+ * ```
+ */
 export interface Page<T> {
   readonly items: T[];
   /** Pass as `after` for the next page; `null` on the last page. */
   readonly nextCursor: string | null;
 }
 
-/** Options of `iterate()`. */
+/**
+ * Options of `iterate()`.
+ *
+ * @example
+ * ```ts
+ * for await (const user of User.objects.iterate(undefined, { batchSize: 500, orderBy: "name" })) send(user);
+ * ```
+ */
 export interface IterateOptions<D = Record<string, unknown>> {
   /** Rows per keyset batch (default 1000). */
   readonly batchSize?: number;
@@ -123,23 +177,51 @@ export interface IterateOptions<D = Record<string, unknown>> {
   readonly orderBy?: OrderBy<D>;
 }
 
-/** Options of `bulkCreate()` and `bulkUpsert()`. */
+/**
+ * Options of `bulkCreate()` and `bulkUpsert()`.
+ *
+ * @example
+ * ```ts
+ * await User.objects.bulkCreate(rows, { chunkSize: 500 });
+ * ```
+ */
 export interface BulkOptions {
   /** Most rows per statement (default 1000; lowered to fit the database's parameter limit). */
   readonly chunkSize?: number;
 }
 
-/** Fields of `D` holding numbers or bigints (what `sum` and `avg` accept). */
+/**
+ * Fields of `D` holding numbers or bigints (what `sum` and `avg` accept).
+ *
+ * @example
+ * ```ts
+ * type N = NumericField<{ id: number; name: string; total: bigint }>; // "id" | "total"
+ * ```
+ */
 export type NumericField<D> = {
   [K in keyof D & string]: [NonNullable<D[K]>] extends [number | bigint] ? K : never;
 }[keyof D & string];
 
-/** Fields of `D` holding numbers, bigints, strings or Dates (what `min` and `max` accept). */
+/**
+ * Fields of `D` holding numbers, bigints, strings or Dates (what `min` and `max` accept).
+ *
+ * @example
+ * ```ts
+ * type C = ComparableField<{ id: number; at: Date; tags: string[] }>; // "id" | "at"
+ * ```
+ */
 export type ComparableField<D> = {
   [K in keyof D & string]: [NonNullable<D[K]>] extends [number | bigint | string | Date] ? K : never;
 }[keyof D & string];
 
-/** What `sum` returns for a field of type `V`: a bigint for bigint fields, else a number. */
+/**
+ * What `sum` returns for a field of type `V`: a bigint for bigint fields, else a number.
+ *
+ * @example
+ * ```ts
+ * type S = SumOf<bigint | null>; // bigint
+ * ```
+ */
 export type SumOf<V> = [NonNullable<V>] extends [bigint] ? bigint : number;
 
 /** A primary key value. */
