@@ -220,6 +220,25 @@ async function filterIn(
   return out;
 }
 
+/**
+ * A built-in relation: `loadMany` does the work, and `load` is `loadMany` for one owner, so lazy and
+ * eager loading share one query shape and one set of rules (ordering, nulls, de-duplication).
+ */
+function batchRelation<V>(
+  kind: Relation<V>["kind"],
+  target: () => unknown,
+  loadMany: NonNullable<Relation<V>["loadMany"]>,
+): Relation<V> {
+  return {
+    kind,
+    target,
+    loadMany,
+    async load(owner) {
+      return (await loadMany([owner], owner.constructor)).get(owner) as V;
+    },
+  };
+}
+
 function decorator<V>(relation: Relation<V>): RelationDecorator<V> {
   const decorate = <This extends ModelBase>(
     _target: ClassAccessorDecoratorTarget<This, Promise<V>>,
@@ -255,10 +274,8 @@ export function HasMany<M extends ModelBase>(
   target: () => RelatedModel<M>,
   options: HasManyOptions,
 ): RelationDecorator<M[]> {
-  return decorator<M[]>({
-    kind: "hasMany",
-    target,
-    async loadMany(owners, ownerModel) {
+  return decorator<M[]>(
+    batchRelation("hasMany", target, async (owners, ownerModel) => {
       const ownerManager = manager(ownerModel, "owning");
       const targetManager = manager(target(), "target");
       requireField(targetManager, options.foreignKey, "HasMany foreignKey");
@@ -284,21 +301,8 @@ export function HasMany<M extends ModelBase>(
         out.set(owner, group === undefined ? [] : group.slice());
       }
       return out;
-    },
-    async load(owner) {
-      const ownerManager = manager(owner.constructor, "owning");
-      const targetManager = manager(target(), "target");
-      requireField(targetManager, options.foreignKey, "HasMany foreignKey");
-      const localKey = options.localKey ?? ownerManager.keyField;
-      requireField(ownerManager, localKey, "HasMany localKey");
-      const value = (owner as unknown as Record<string, unknown>)[localKey];
-      if (value === null || value === undefined) return [];
-      return (await targetManager.filter(
-        { [options.foreignKey]: value },
-        { orderBy: targetManager.keyField },
-      )) as unknown as M[];
-    },
-  });
+    }),
+  );
 }
 
 /**
@@ -316,10 +320,8 @@ export function BelongsTo<M extends ModelBase>(
   target: () => RelatedModel<M>,
   options: BelongsToOptions,
 ): RelationDecorator<M | null> {
-  return decorator<M | null>({
-    kind: "belongsTo",
-    target,
-    async loadMany(owners, ownerModel) {
+  return decorator<M | null>(
+    batchRelation("belongsTo", target, async (owners, ownerModel) => {
       const ownerManager = manager(ownerModel, "owning");
       const targetManager = manager(target(), "target");
       requireField(ownerManager, options.localKey, "BelongsTo localKey");
@@ -343,18 +345,8 @@ export function BelongsTo<M extends ModelBase>(
         out.set(owner, value === null || value === undefined ? null : (byValue.get(groupKey(value)) ?? null));
       }
       return out;
-    },
-    async load(owner) {
-      const ownerManager = manager(owner.constructor, "owning");
-      const targetManager = manager(target(), "target");
-      requireField(ownerManager, options.localKey, "BelongsTo localKey");
-      const targetKey = options.targetKey ?? targetManager.keyField;
-      requireField(targetManager, targetKey, "BelongsTo targetKey");
-      const value = (owner as unknown as Record<string, unknown>)[options.localKey];
-      if (value === null || value === undefined) return null;
-      return (await targetManager.first({ [targetKey]: value })) as unknown as M | null;
-    },
-  });
+    }),
+  );
 }
 
 /**
@@ -373,10 +365,8 @@ export function HasManyThrough<M extends ModelBase>(
   target: () => RelatedModel<M>,
   options: HasManyThroughOptions,
 ): RelationDecorator<M[]> {
-  return decorator<M[]>({
-    kind: "hasManyThrough",
-    target,
-    async loadMany(owners, ownerModel) {
+  return decorator<M[]>(
+    batchRelation("hasManyThrough", target, async (owners, ownerModel) => {
       const ownerManager = manager(ownerModel, "owning");
       const targetManager = manager(target(), "target");
       const throughManager = manager(options.through(), "through");
@@ -425,42 +415,8 @@ export function HasManyThrough<M extends ModelBase>(
         out.set(owner, list);
       }
       return out;
-    },
-    async load(owner) {
-      const ownerManager = manager(owner.constructor, "owning");
-      const targetManager = manager(target(), "target");
-      const throughManager = manager(options.through(), "through");
-      requireField(throughManager, options.sourceKey, "HasManyThrough sourceKey");
-      requireField(throughManager, options.targetKey, "HasManyThrough targetKey");
-      const ownerKey = (owner as unknown as Record<string, unknown>)[ownerManager.keyField];
-      if (ownerKey === null || ownerKey === undefined) return [];
-      const links = await throughManager.filter(
-        { [options.sourceKey]: ownerKey },
-        { orderBy: throughManager.keyField },
-      );
-      const ids: unknown[] = [];
-      const seen = new Set<unknown>();
-      for (const link of links) {
-        const id = (link as unknown as Record<string, unknown>)[options.targetKey];
-        if (id === null || id === undefined || seen.has(id)) continue;
-        seen.add(id);
-        ids.push(id);
-      }
-      if (ids.length === 0) return [];
-      const byKey = new Map<unknown, M>();
-      for (let i = 0; i < ids.length; i += 500) {
-        const rows = await targetManager.filter({ [targetManager.keyField]: ids.slice(i, i + 500) });
-        for (const row of rows)
-          byKey.set((row as unknown as Record<string, unknown>)[targetManager.keyField], row as unknown as M);
-      }
-      const out: M[] = [];
-      for (const id of ids) {
-        const row = byKey.get(id);
-        if (row !== undefined) out.push(row);
-      }
-      return out;
-    },
-  });
+    }),
+  );
 }
 
 /**
