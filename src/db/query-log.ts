@@ -139,47 +139,33 @@ function settle<R>(
   return result;
 }
 
+/** `call`, timed and reported (with a copy of its parameters, taken before the call). */
+function timed<R>(
+  call: (params: readonly unknown[]) => R | Promise<R>,
+  sql: string,
+  subscribers: Subscribers,
+): (params: readonly unknown[]) => R | Promise<R> {
+  return (params) => {
+    const copy = params.slice();
+    const start = performance.now();
+    let result: R | Promise<R>;
+    try {
+      result = call(params);
+    } catch (error) {
+      emit(subscribers, sql, copy, start, true, error);
+      throw error;
+    }
+    return settle(subscribers, sql, copy, start, result);
+  };
+}
+
 function instrumentStatement(statement: Statement, sql: string, subscribers: Subscribers): Statement {
   const wrapped: Statement = {
-    all(params) {
-      const copy = params.slice();
-      const start = performance.now();
-      let result: ReturnType<Statement["all"]>;
-      try {
-        result = statement.all(params);
-      } catch (error) {
-        emit(subscribers, sql, copy, start, true, error);
-        throw error;
-      }
-      return settle(subscribers, sql, copy, start, result);
-    },
-    run(params) {
-      const copy = params.slice();
-      const start = performance.now();
-      let result: ReturnType<Statement["run"]>;
-      try {
-        result = statement.run(params);
-      } catch (error) {
-        emit(subscribers, sql, copy, start, true, error);
-        throw error;
-      }
-      return settle(subscribers, sql, copy, start, result);
-    },
+    all: timed((params) => statement.all(params), sql, subscribers),
+    run: timed((params) => statement.run(params), sql, subscribers),
   };
-  if (statement.get !== undefined) {
-    wrapped.get = (params) => {
-      const copy = params.slice();
-      const start = performance.now();
-      let result: ReturnType<NonNullable<Statement["get"]>>;
-      try {
-        result = (statement.get as NonNullable<Statement["get"]>)(params);
-      } catch (error) {
-        emit(subscribers, sql, copy, start, true, error);
-        throw error;
-      }
-      return settle(subscribers, sql, copy, start, result);
-    };
-  }
+  const get = statement.get;
+  if (get !== undefined) wrapped.get = timed((params) => get.call(statement, params), sql, subscribers);
   return wrapped;
 }
 
@@ -199,15 +185,7 @@ function instrumentSession(session: Session, subscribers: Subscribers): Session 
       return wrapped;
     },
     exec(sql: string): Promise<void> {
-      const start = performance.now();
-      let result: Promise<void>;
-      try {
-        result = session.exec(sql);
-      } catch (error) {
-        emit(subscribers, sql, NO_PARAMS, start, true, error);
-        throw error;
-      }
-      return settle(subscribers, sql, NO_PARAMS, start, result) as Promise<void>;
+      return timed(() => session.exec(sql), sql, subscribers)(NO_PARAMS) as Promise<void>;
     },
   };
 }
