@@ -123,11 +123,7 @@ export interface FirstOptions<D = Record<string, unknown>> {
  * await User.objects.values(undefined, ["id", "email"], { orderBy: "email", limit: 100 });
  * ```
  */
-export interface ValuesOptions<D = Record<string, unknown>> {
-  readonly limit?: number;
-  readonly offset?: number;
-  readonly orderBy?: OrderBy<D>;
-}
+export type ValuesOptions<D = Record<string, unknown>> = Omit<FilterOptions<D>, "include">;
 
 /**
  * Options of `page()`: keyset pagination.
@@ -417,11 +413,7 @@ export class ModelManager<
   create(data: I): Promise<T> {
     let values: Record<string, unknown> | undefined;
     try {
-      if (this.#config.managedKey && isPlainObject(data) && data[this.keyField] != null) {
-        throw new InvalidPrimaryKeyAssignmentError(
-          `${this.model.name}.${this.keyField} is database-managed: leave it out of create(), or use upsert() to write a known key`,
-        );
-      }
+      this.#refuseManagedKey(data, "leave it out of create(), or use upsert() to write a known key");
       values = validateData(this.#schema, data, this.model.name);
       if (this.hashedFields.length > 0) {
         const hashed = values;
@@ -469,9 +461,10 @@ export class ModelManager<
     let size = 1;
     let all: Record<string, unknown>[] = [];
     try {
-      size = this.#bulkSetup(rows, options, "bulkCreate");
+      const chunkSize = bulkChunkSize(rows, options, "bulkCreate");
       if (rows.length === 0) return [];
       all = await this.#validateRows(rows, "create");
+      size = this.#rowsPerStatement(chunkSize);
       return await runTransaction(this.engine, async () => {
         const session = await this.#session();
         const out: T[] = [];
@@ -485,14 +478,11 @@ export class ModelManager<
         return out;
       });
     } catch (error) {
-      const located = error instanceof RegistryError && error.rowIndex !== undefined;
-      const index =
-        located || failedAt < 0
+      throw await this.#bulkFailure(error, all, () =>
+        failedAt < 0
           ? undefined
-          : await this.#locateFailure(all, failedAt, Math.min(failedAt + size, all.length));
-      const typed = this.#error(error, index === undefined ? undefined : all[index][this.keyField]);
-      if (index !== undefined) atRow(typed, index);
-      throw typed;
+          : this.#locateFailure(all, failedAt, Math.min(failedAt + size, all.length), size),
+      );
     }
   }
 
@@ -513,10 +503,12 @@ export class ModelManager<
     let failedAt = -1;
     let all: Record<string, unknown>[] = [];
     let hadKey: boolean[] = [];
+    let size = 1;
     try {
-      const size = this.#bulkSetup(rows, options, "bulkUpsert");
+      const chunkSize = bulkChunkSize(rows, options, "bulkUpsert");
       if (rows.length === 0) return [];
       all = await this.#validateRows(rows, "upsert");
+      size = this.#rowsPerStatement(chunkSize);
       hadKey = all.map((values) => values[this.keyField] != null);
       return await runTransaction(this.engine, async () => {
         const session = await this.#session();
@@ -530,23 +522,31 @@ export class ModelManager<
         return out;
       });
     } catch (error) {
-      const located = error instanceof RegistryError && error.rowIndex !== undefined;
-      const index =
-        located || failedAt < 0 ? undefined : await this.#locateFailure(all, 0, all.length, hadKey);
-      const typed = this.#error(error, index === undefined ? undefined : all[index][this.keyField]);
-      if (index !== undefined) atRow(typed, index);
-      throw typed;
+      throw await this.#bulkFailure(error, all, () =>
+        failedAt < 0 ? undefined : this.#locateFailure(all, 0, all.length, size, hadKey),
+      );
     }
   }
 
-  /** Validates the input list and options; returns the rows per statement. */
-  #bulkSetup(rows: unknown, options: BulkOptions | undefined, method: string): number {
-    if (!Array.isArray(rows)) throw new InvalidQueryError(`${method}() takes an array of rows`);
-    if (this.#dialect === null) return 1;
-    const chunkSize = count("chunkSize", options?.chunkSize) ?? 1000;
-    if (chunkSize === 0) throw new InvalidQueryError(`${method}() needs a positive chunkSize`);
+  /** Rows per statement: `chunkSize`, lowered to fit the parameter limit (the dialect is resolved). */
+  #rowsPerStatement(chunkSize: number): number {
     const perRow = Math.max(1, this.#columns.length);
     return Math.max(1, Math.min(chunkSize, Math.floor(this.#d.maxParameters / perRow)));
+  }
+
+  /**
+   * The typed error of a failed bulk write, with `rowIndex` (and the row's key) from `locate` unless
+   * the error already names its row (validation).
+   */
+  async #bulkFailure(
+    error: unknown,
+    rows: readonly Record<string, unknown>[],
+    locate: () => Promise<number | undefined> | undefined,
+  ): Promise<RegistryError> {
+    const located = error instanceof RegistryError && error.rowIndex !== undefined;
+    const index = located ? undefined : await locate();
+    const typed = this.#error(error, index === undefined ? undefined : rows[index][this.keyField]);
+    return index === undefined ? typed : atRow(typed, index);
   }
 
   /** Validates (and hashes) every row before any SQL runs; errors carry the row index. */
@@ -560,23 +560,14 @@ export class ModelManager<
     for (let i = 0; i < rows.length; i++) {
       try {
         const data = mode === "upsert" ? this.#plain(rows[i]) : rows[i];
-        if (
-          mode === "create" &&
-          this.#config.managedKey &&
-          isPlainObject(data) &&
-          data[this.keyField] != null
-        ) {
-          throw new InvalidPrimaryKeyAssignmentError(
-            `${this.model.name}.${this.keyField} is database-managed: leave it out of bulkCreate(), or use bulkUpsert() to write known keys`,
+        if (mode === "create") {
+          this.#refuseManagedKey(
+            data,
+            "leave it out of bulkCreate(), or use bulkUpsert() to write known keys",
           );
         }
         const values = validateData(this.#schema, data, this.model.name);
-        if (!this.#config.managedKey && values[this.keyField] == null) {
-          throw new ValidationError(
-            `${this.model.name}: the key "${this.keyField}" is required (it is not database-managed)`,
-            [{ path: [this.keyField], message: "required", code: "invalid_type" }],
-          );
-        }
+        this.#requireKey(values);
         for (const column of columns) wellFormed(this.model.name, column, values[column.name]);
         if (this.hashedFields.length > 0) await this.#hashValues(values);
         out[i] = values;
@@ -607,18 +598,9 @@ export class ModelManager<
         params[r * width + c] = d.encode(column.kind, values[column.name]);
       }
     }
-    const statement = this.#statements.prepare(session, `bulk:${rows.length}`, () => {
-      const names = columns.map((c) => d.quote(c.name)).join(", ");
-      const groups: string[] = [];
-      let next = 1;
-      for (let r = 0; r < rows.length; r++) {
-        const group: string[] = [];
-        for (let c = 0; c < width; c++) group.push(d.param(next++));
-        groups.push(`(${group.join(", ")})`);
-      }
-      const tail = returning ? ` RETURNING ${d.quote(this.keyField)}` : "";
-      return `INSERT INTO ${d.quote(this.tableName)} (${names}) VALUES ${groups.join(", ")}${tail}`;
-    });
+    const statement = this.#statements.prepare(session, `bulk:${rows.length}`, () =>
+      this.#insertSql(returning, rows.length),
+    );
     const out = new Array<T>(rows.length);
     if (!managed) {
       await statement.run(params);
@@ -629,7 +611,7 @@ export class ModelManager<
     if (returning) {
       // Generated keys ascend in VALUES order; RETURNING's row order is not guaranteed, so sort.
       keys = (await statement.all(params)).map((row) => d.decode(this.#key.kind, row[this.keyField]));
-      keys.sort((a, b) => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0));
+      keys.sort(ascending);
     } else {
       const reported = (await statement.run(params)).lastInsertId;
       if (reported === undefined || d.bulkInsertId === undefined) {
@@ -727,6 +709,8 @@ export class ModelManager<
     rows: readonly Record<string, unknown>[],
     from: number,
     to: number,
+    /** Rows per statement for the rows before `from`. */
+    size: number,
     /** For upserts: whether each row came with its key (generated keys were set on the rows since). */
     hadKey?: readonly boolean[],
   ): Promise<number | undefined> {
@@ -742,7 +726,6 @@ export class ModelManager<
           return fresh;
         };
         if (from > 0) {
-          const size = this.#bulkSetup(rows, undefined, "bulkCreate");
           for (let start = 0; start < from; start += size) {
             const chunk = rows.slice(start, Math.min(start + size, from)).map((values) => copy(values));
             await this.#insertMany(session, chunk, start);
@@ -781,12 +764,7 @@ export class ModelManager<
   #insert(session: Session, values: Record<string, unknown>): T | Promise<T> {
     const dialect = this.#d;
     const columns = this.#insertColumns;
-    if (!this.#config.managedKey && values[this.keyField] == null) {
-      throw new ValidationError(
-        `${this.model.name}: the key "${this.keyField}" is required (it is not database-managed)`,
-        [{ path: [this.keyField], message: "required", code: "invalid_type" }],
-      );
-    }
+    this.#requireKey(values);
     const params = new Array(columns.length);
     for (let i = 0; i < columns.length; i++)
       params[i] = dialect.encode(
@@ -813,21 +791,49 @@ export class ModelManager<
     return this.#created(values, result.lastInsertId);
   }
 
+  /** `InvalidPrimaryKeyAssignmentError` when `data` sets a database-managed key. */
+  #refuseManagedKey(data: unknown, advice: string): void {
+    if (this.#config.managedKey && isPlainObject(data) && data[this.keyField] != null) {
+      throw new InvalidPrimaryKeyAssignmentError(
+        `${this.model.name}.${this.keyField} is database-managed: ${advice}`,
+      );
+    }
+  }
+
+  /** `ValidationError` when a key that is not database-managed is missing. */
+  #requireKey(values: Record<string, unknown>): void {
+    if (!this.#config.managedKey && values[this.keyField] == null) {
+      throw new ValidationError(
+        `${this.model.name}: the key "${this.keyField}" is required (it is not database-managed)`,
+        [{ path: [this.keyField], message: "required", code: "invalid_type" }],
+      );
+    }
+  }
+
   #created(values: Record<string, unknown>, rawKey: unknown): T {
     const key = this.#d.decode(this.#key.kind, rawKey);
     values[this.keyField] = key;
     return this.#instance(values, key);
   }
 
-  #insertSql(returning: boolean): string {
+  /** `INSERT` of `rows` rows of the insert columns (params numbered row by row), `RETURNING` the key. */
+  #insertSql(returning: boolean, rows = 1): string {
     const d = this.#d;
     const columns = this.#insertColumns;
-    const names = columns.map((c) => d.quote(c.name)).join(", ");
-    const values = columns.map((_, i) => d.param(i + 1)).join(", ");
-    const head =
-      columns.length === 0
-        ? `INSERT INTO ${d.quote(this.tableName)} DEFAULT VALUES`
-        : `INSERT INTO ${d.quote(this.tableName)} (${names}) VALUES (${values})`;
+    let head: string;
+    if (columns.length === 0) {
+      head = `INSERT INTO ${d.quote(this.tableName)} DEFAULT VALUES`;
+    } else {
+      const names = columns.map((c) => d.quote(c.name)).join(", ");
+      const groups: string[] = [];
+      let next = 1;
+      for (let r = 0; r < rows; r++) {
+        const group: string[] = [];
+        for (let c = 0; c < columns.length; c++) group.push(d.param(next++));
+        groups.push(`(${group.join(", ")})`);
+      }
+      head = `INSERT INTO ${d.quote(this.tableName)} (${names}) VALUES ${groups.join(", ")}`;
+    }
     return returning ? `${head} RETURNING ${d.quote(this.keyField)}` : head;
   }
 
@@ -972,8 +978,7 @@ export class ModelManager<
     const d = this.#d;
     const names = changed.map((f) => f.name);
     const statement = this.#statements.prepare(session, `save:${names.join("\u0000")}`, () => {
-      const sets = names.map((n, i) => `${d.quote(n)} = ${d.param(i + 1)}`).join(", ");
-      return `UPDATE ${d.quote(this.tableName)} SET ${sets} WHERE ${d.quote(this.keyField)} = ${d.param(names.length + 1)}`;
+      return `${this.#updateHead(names)} WHERE ${d.quote(this.keyField)} = ${d.param(names.length + 1)}`;
     });
     const params = changed.map((f) => d.encode(f.kind, wellFormed(this.model.name, f, values[f.name])));
     params.push(d.encode(this.#key.kind, values[this.keyField]));
@@ -1007,9 +1012,8 @@ export class ModelManager<
         const d = this.#d;
         const names = Object.keys(assignments);
         for (const chunk of chunks(keys, d.maxParameters - names.length)) {
-          const sets = names.map((n, i) => `${d.quote(n)} = ${d.param(i + 1)}`).join(", ");
           const list = chunk.map((_, i) => d.param(names.length + i + 1)).join(", ");
-          const sql = `UPDATE ${d.quote(this.tableName)} SET ${sets} WHERE ${d.quote(this.keyField)} IN (${list})`;
+          const sql = `${this.#updateHead(names)} WHERE ${d.quote(this.keyField)} IN (${list})`;
           const params = [...names.map((n) => assignments[n]), ...chunk];
           await this.#statements
             .prepare(session, `update:${names.join(",")}:${chunk.length}`, () => sql)
@@ -1022,29 +1026,32 @@ export class ModelManager<
     }
   }
 
+  /** `UPDATE "table" SET "a" = <param 1>, "b" = <param 2> ...` for these columns. */
+  #updateHead(names: readonly string[]): string {
+    const d = this.#d;
+    const sets = names.map((n, i) => `${d.quote(n)} = ${d.param(i + 1)}`).join(", ");
+    return `UPDATE ${d.quote(this.tableName)} SET ${sets}`;
+  }
+
   /** `UPDATE ... WHERE <criteria> RETURNING <row>`: one atomic statement; rows ordered by key. */
   async #updateReturning(compiled: CompiledCriteria, assignments: Record<string, unknown>): Promise<T[]> {
     const session = await this.#session();
-    const d = this.#d;
     const names = Object.keys(assignments);
     const statement = this.#statements.prepare(
       session,
       `updatereturning:${names.join(",")}|${compiled.shape}`,
       () => {
-        const sets = names.map((n, i) => `${d.quote(n)} = ${d.param(i + 1)}`).join(", ");
         const where = (this.#compiler as CriteriaCompiler).where(compiled.terms, names.length + 1);
-        return `UPDATE ${d.quote(this.tableName)} SET ${sets}${where} RETURNING ${this.#selectList}`;
+        return `${this.#updateHead(names)}${where} RETURNING ${this.#selectList}`;
       },
     );
     const params = names.map((n) => assignments[n]);
     for (const value of compiled.params) params.push(value);
     const updated = this.#hydrateAll(await statement.all(params));
     const key = this.keyField;
-    return updated.sort((a, b) => {
-      const x = (a as Record<string, unknown>)[key] as number;
-      const y = (b as Record<string, unknown>)[key] as number;
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+    return updated.sort((a, b) =>
+      ascending((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+    );
   }
 
   #validateUpdates(updates: unknown): Record<string, unknown> {
@@ -1759,9 +1766,10 @@ export class ModelManager<
     }
   }
 
-  /** A stored value as the model holds it. */
+  /** A stored value as the model holds it (rows read back, `values()`, conflict keys). */
   #decodeValue(field: FieldInfo, value: unknown): unknown {
     if (value === null || value === undefined) return field.optional && !field.nullable ? undefined : null;
+    // A JS number in a number column needs no decoding on any dialect: skip the call.
     if (typeof value === "number" && (field.kind === "integer" || field.kind === "float")) return value;
     return this.#d.decode(field.kind, value);
   }
@@ -2047,16 +2055,9 @@ export class ModelManager<
   /** A row read back: decoded per column kind, validated by the schema, as an instance. */
   #hydrate(row: Row): T {
     const decoded = this.#decoded;
-    const d = this.#dialect as Dialect;
     for (let i = 0; i < decoded.length; i++) {
       const field = decoded[i];
-      const value = row[field.name];
-      if (value === null || value === undefined) {
-        if (field.optional && !field.nullable) row[field.name] = undefined;
-      } else if (typeof value !== "number" || (field.kind !== "integer" && field.kind !== "float")) {
-        // A JS number in a number column needs no decoding on any dialect: skip the call.
-        row[field.name] = d.decode(field.kind, value);
-      }
+      row[field.name] = this.#decodeValue(field, row[field.name]);
     }
     let data: Record<string, unknown>;
     try {
@@ -2279,4 +2280,17 @@ function cursorValue(field: FieldInfo, raw: unknown): unknown {
     default:
       return typeof raw === "string" ? raw : undefined;
   }
+}
+
+/** Ascending order of key values (numbers, bigints or strings). */
+function ascending(a: unknown, b: unknown): number {
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+}
+
+/** Validates a bulk write's input list and `chunkSize` option; returns the requested chunk size. */
+function bulkChunkSize(rows: unknown, options: BulkOptions | undefined, method: string): number {
+  if (!Array.isArray(rows)) throw new InvalidQueryError(`${method}() takes an array of rows`);
+  const chunkSize = count("chunkSize", options?.chunkSize) ?? 1000;
+  if (chunkSize === 0) throw new InvalidQueryError(`${method}() needs a positive chunkSize`);
+  return chunkSize;
 }
