@@ -420,9 +420,7 @@ export class CriteriaCompiler {
 
   /** Renders ` WHERE ...` (or `""`) with placeholders numbered from `firstParam`. */
   where(terms: readonly Term[], firstParam: number): string {
-    if (terms.length === 0) return "";
-    const counter = { next: firstParam };
-    return ` WHERE ${this.#and(terms, counter)}`;
+    return terms.length === 0 ? "" : ` WHERE ${this.condition(terms, firstParam)}`;
   }
 
   /** Renders the condition alone (no ` WHERE `); `"1 = 1"` for no terms. */
