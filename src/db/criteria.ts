@@ -1,6 +1,6 @@
 import type { Dialect } from "./dialect/dialect.js";
 import { InvalidQueryError } from "./errors.js";
-import type { FieldInfo } from "./zod-to-columns.js";
+import { type FieldInfo, unstorable } from "./zod-to-columns.js";
 
 /**
  * Operators of a string-like field (string, enum, uuid): patterns are case-sensitive except `ilike`.
@@ -143,6 +143,10 @@ const COMPARISONS: Record<string, LeafOp> = { eq: "=", ne: "<>", gt: ">", gte: "
 const PATTERNS = new Set(["like", "ilike", "contains", "startsWith", "endsWith"]);
 const OPERATORS = new Set([...Object.keys(COMPARISONS), "in", "notIn", "isNull", ...PATTERNS]);
 const STRING_KINDS = new Set(["string", "enum", "uuid"]);
+/** 2^63: integer columns hold [-2^63, 2^63 - 1] (a float bound is compared against these). */
+const INT64_LIMIT = 2 ** 63;
+/** Terms joined by AND / OR before the chain is split into parenthesized groups (see `#join`). */
+const CHAIN = 16;
 
 /** Options of a `CriteriaCompiler`. */
 export interface CriteriaCompilerOptions {
@@ -169,6 +173,8 @@ export class CriteriaCompiler {
   /** Per field: the shared `=` and `IS NULL` terms and their shapes (no allocation per call). */
   readonly #eq = new Map<string, { term: Term; shape: string }>();
   readonly #isNull = new Map<string, { term: Term; shape: string }>();
+  /** Most parameters criteria may bind: the dialect's limit less what the manager adds (see constructor). */
+  readonly #maxParams: number;
 
   constructor(
     dialect: Dialect,
@@ -180,6 +186,10 @@ export class CriteriaCompiler {
     this.#fields = fields;
     this.#table = table;
     this.#unmatchable = options.unmatchable ?? new Map();
+    // Statements bind more than criteria: updateWhere's assignments (one per field), a keyset
+    // position (up to n(n+1)/2 for n order items), LIMIT and OFFSET.
+    const n = fields.size + 1;
+    this.#maxParams = Math.max(1, dialect.maxParameters - (n * (n + 1)) / 2 - 2);
     for (const name of fields.keys()) {
       this.#eq.set(name, {
         term: Object.freeze({ column: name, op: "=", count: 1 }),
@@ -198,6 +208,13 @@ export class CriteriaCompiler {
     const params: unknown[] = [];
     const out = { shape: "" };
     const terms = this.#group(criteria, params, out, 0);
+    if (params.length > this.#maxParams) {
+      throw new InvalidQueryError(
+        `criteria for "${this.#table}" bind ${params.length} values, more than the ${this.#maxParams} one ` +
+          `${this.#dialect.name} statement takes here (${this.#dialect.maxParameters} less room for the ` +
+          "query's own values): match many values of one field with in / notIn, which bind a list as one value",
+      );
+    }
     return terms.length === 0 ? EMPTY : { shape: out.shape, params, terms };
   }
 
@@ -321,8 +338,7 @@ export class CriteriaCompiler {
         params.push(this.value(field, value));
         term = { column: field.name, op: "=", count: 1 };
       } else {
-        params.push(this.#bound(field, op, value));
-        term = { column: field.name, op: COMPARISONS[op], count: 1 };
+        term = this.#comparison(field, op, value, params);
       }
       terms.push(term);
       out.shape += `${field.name}\u0000${term.op}${(term as { count: number }).count}\u0000`;
@@ -345,8 +361,10 @@ export class CriteriaCompiler {
     if (value.length === 0) {
       term = { column: field.name, op: op === "in" ? "none" : "notNull", count: 0 };
     } else {
-      for (const item of value) params.push(this.value(field, item));
-      term = { column: field.name, op, count: value.length };
+      const values = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) values[i] = this.#checked(field, value[i]);
+      params.push(this.#dialect.encodeList(field.kind, values));
+      term = { column: field.name, op, count: 1 };
     }
     out.shape += `${field.name}\u0000${term.op}${(term as { count: number }).count}\u0000`;
     return term;
@@ -366,20 +384,29 @@ export class CriteriaCompiler {
   }
 
   /**
-   * A range bound (`gt`, `lte`, `ne`...): checked against the field's type only, not its refinements
-   * (`{ age: { gt: -1 } }` is fine on `z.int().min(0)`), and encoded for the dialect.
+   * A comparison (`ne`, `gt`, `gte`, `lt`, `lte`): the bound is checked against the field's type only,
+   * not its refinements (`{ age: { gt: -1 } }` is fine on `z.int().min(0)`), and encoded for the
+   * dialect. A number compares as numbers do on every database: on an integer or bigint field a
+   * fraction is rounded the way the operator needs (`gt: 35.5` is `> 35`, `lte: 35.5` is `<= 35`,
+   * `ne: 35.5` matches every non-null value), and a bound beyond every 64-bit integer (or ±Infinity,
+   * on any numeric field) becomes "every non-null value" or "none" without a parameter. NaN, and
+   * bigints or dates no database stores (`unstorable`), are an `InvalidQueryError`.
    */
-  #bound(field: FieldInfo, op: string, value: unknown): unknown {
-    let ok: boolean;
+  #comparison(field: FieldInfo, op: string, value: unknown, params: unknown[]): Term {
+    const column = field.name;
+    const d = this.#dialect;
     let bound = value;
+    let ok: boolean;
     switch (field.kind) {
       case "integer":
+      case "bigint":
+        if (typeof value === "number" && !Number.isNaN(value))
+          return this.#integerComparison(field, op, value, params);
+        ok = field.kind === "bigint" && typeof value === "bigint";
+        break;
       case "float":
         ok = typeof value === "number" && !Number.isNaN(value);
-        break;
-      case "bigint":
-        ok = typeof value === "bigint" || (typeof value === "number" && Number.isSafeInteger(value));
-        if (ok) bound = BigInt(value as number | bigint);
+        if (ok && !Number.isFinite(value)) return beyond(column, op, (value as number) > 0);
         break;
       case "boolean":
         ok = typeof value === "boolean";
@@ -395,11 +422,43 @@ export class CriteriaCompiler {
         `${op} on "${field.name}" in criteria for "${this.#table}" takes a ${field.kind} value, got ${describe(value)}`,
       );
     }
-    return this.#dialect.encode(field.kind, bound);
+    const problem = unstorable(field.kind, bound);
+    if (problem !== undefined) {
+      throw new InvalidQueryError(
+        `${op} on "${field.name}" in criteria for "${this.#table}": ${problem} (got ${describe(value)})`,
+      );
+    }
+    if (field.kind === "bigint") bound = BigInt(bound as bigint);
+    params.push(d.encode(field.kind, bound));
+    return { column, op: COMPARISONS[op], count: 1 };
+  }
+
+  /** A number bound on an integer column: rounded toward the operator, or beyond every stored value. */
+  #integerComparison(field: FieldInfo, op: string, value: number, params: unknown[]): Term {
+    if (op === "ne" && !Number.isInteger(value)) return beyond(field.name, op, false);
+    // x > 35.5 <=> x > 35 and x <= 35.5 <=> x <= 35 (floor); x >= 35.5 <=> x >= 36 and x < 35.5 <=> x < 36 (ceil).
+    const rounded = op === "gt" || op === "lte" ? Math.floor(value) : op === "ne" ? value : Math.ceil(value);
+    if (rounded >= INT64_LIMIT) return beyond(field.name, op, true);
+    if (rounded < -INT64_LIMIT) return beyond(field.name, op, false);
+    const d = this.#dialect;
+    params.push(
+      field.kind === "integer" && Number.isSafeInteger(rounded)
+        ? d.encode("integer", rounded)
+        : d.encode("bigint", BigInt(rounded)),
+    );
+    return { column: field.name, op: COMPARISONS[op], count: 1 };
   }
 
   /** Validates one value against the field's schema and encodes it for the dialect. */
   value(field: FieldInfo, value: unknown): unknown {
+    return this.#dialect.encode(field.kind, this.#checked(field, value));
+  }
+
+  /**
+   * One value validated against the field's schema (refinements included, and `unstorable` values
+   * refused by `FieldInfo.schema`), not yet encoded.
+   */
+  #checked(field: FieldInfo, value: unknown): unknown {
     if (value === undefined || value === null) {
       throw new InvalidQueryError(
         value === undefined
@@ -415,7 +474,7 @@ export class CriteriaCompiler {
         { cause: result.error },
       );
     }
-    return this.#dialect.encode(field.kind, result.data);
+    return result.data;
   }
 
   /** Renders ` WHERE ...` (or `""`) with placeholders numbered from `firstParam`. */
@@ -431,7 +490,10 @@ export class CriteriaCompiler {
   #and(terms: readonly Term[], counter: { next: number }): string {
     if (terms.length === 0) return "1 = 1";
     if (terms.length === 1) return this.#render(terms[0], counter);
-    return terms.map((term) => this.#render(term, counter)).join(" AND ");
+    return join(
+      terms.map((term) => this.#render(term, counter)),
+      " AND ",
+    );
   }
 
   #render(term: Term, counter: { next: number }): string {
@@ -440,7 +502,10 @@ export class CriteriaCompiler {
       if (term.op === "not") return `(${this.#and(term.children, counter)}) IS NOT TRUE`;
       if (term.op === "and") return `(${this.#and(term.children, counter)})`;
       if (term.children.length === 0) return "1 = 0";
-      return `(${term.children.map((child) => this.#render(child, counter)).join(" OR ")})`;
+      return `(${join(
+        term.children.map((child) => this.#render(child, counter)),
+        " OR ",
+      )})`;
     }
     const column = d.quote(term.column);
     switch (term.op) {
@@ -452,9 +517,8 @@ export class CriteriaCompiler {
         return "1 = 0";
       case "in":
       case "notIn": {
-        const placeholders: string[] = [];
-        for (let i = 0; i < term.count; i++) placeholders.push(d.param(counter.next++));
-        return `${column} ${term.op === "in" ? "IN" : "NOT IN"} (${placeholders.join(", ")})`;
+        const kind = (this.#fields.get(term.column) as FieldInfo).kind;
+        return d.inList(column, kind, d.param(counter.next++), term.op === "notIn");
       }
       case "like":
         return d.like(column, d.param(counter.next++));
@@ -470,6 +534,30 @@ export class CriteriaCompiler {
 function isOperatorObject(value: Record<string, unknown>): boolean {
   const keys = Object.keys(value);
   return keys.length > 0 && keys.every((key) => OPERATORS.has(key));
+}
+
+/**
+ * The term of a comparison whose bound lies beyond every value a column stores (`above` it, or
+ * below): it matches every non-null value (`x < Infinity`) or none (`x > Infinity`), as SQL would.
+ */
+function beyond(column: string, op: string, above: boolean): Term {
+  const all = op === "ne" || (above ? op === "lt" || op === "lte" : op === "gt" || op === "gte");
+  return { column, op: all ? "notNull" : "none", count: 0 };
+}
+
+/**
+ * SQL parts joined by ` AND ` / ` OR `, as a balanced tree of parenthesized groups of at most `CHAIN`
+ * once there are more: databases parse `a OR b OR c ...` as a chain as deep as it is long, and SQLite
+ * refuses depths past 1000 ("Expression tree is too large"), so 5,000 `or` terms would fail there.
+ */
+function join(parts: string[], separator: string): string {
+  let level = parts;
+  while (level.length > CHAIN) {
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += CHAIN) next.push(`(${level.slice(i, i + CHAIN).join(separator)})`);
+    level = next;
+  }
+  return level.join(separator);
 }
 
 /** The LIKE pattern of a pattern operator: `contains`/`startsWith`/`endsWith` escape `\`, `%`, `_`. */
@@ -502,6 +590,7 @@ export function parseOrderBy(
   orderBy: unknown,
   fields: ReadonlyMap<string, FieldInfo>,
   table: string,
+  refused: ReadonlyMap<string, string> = NO_REFUSALS,
 ): OrderItem[] {
   if (orderBy === undefined || orderBy === null) return [];
   const items: OrderItem[] = [];
@@ -520,6 +609,8 @@ export function parseOrderBy(
     );
   }
   for (const [name] of items) {
+    const refusal = refused.get(name);
+    if (refusal !== undefined) throw new InvalidQueryError(refusal);
     if (!fields.has(name)) {
       throw new InvalidQueryError(
         `unknown field "${name}" in orderBy for "${table}"; fields: ${[...fields.keys()].join(", ")}`,
@@ -570,9 +661,13 @@ export function compileOrderBy(
   fields: ReadonlyMap<string, FieldInfo>,
   dialect: Dialect,
   table: string,
+  refused: ReadonlyMap<string, string> = NO_REFUSALS,
 ): string {
-  return renderOrderBy(parseOrderBy(orderBy, fields, table), fields, dialect);
+  return renderOrderBy(parseOrderBy(orderBy, fields, table, refused), fields, dialect);
 }
+
+/** No field refused in `orderBy`. */
+const NO_REFUSALS: ReadonlyMap<string, string> = new Map();
 
 /**
  * Whether a value is a plain object (criteria, data), not an array, Date or class instance.
@@ -589,12 +684,26 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/** A value as messages show it: the value given, never its JSON stand-in (`NaN`, not `null`). */
 function describe(value: unknown): string {
-  if (typeof value === "bigint") return `${value}n`;
-  if (value instanceof Date) return `Date(${value.toISOString()})`;
+  if (typeof value === "number" || typeof value === "bigint" || value instanceof Date) return shown(value);
   try {
-    return JSON.stringify(value) ?? String(value);
+    return (
+      JSON.stringify(value, function (this: Record<string, unknown>, key) {
+        // `this[key]`: the value before toJSON (a Date's own value, not its ISO string).
+        const raw = this[key];
+        if (typeof raw === "number") return Number.isFinite(raw) ? raw : shown(raw);
+        return typeof raw === "bigint" || raw instanceof Date ? shown(raw) : raw;
+      }) ?? String(value)
+    );
   } catch {
     return String(value);
   }
+}
+
+function shown(value: number | bigint | Date): string {
+  if (typeof value === "bigint") return `${value}n`;
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? "Date(invalid)" : `Date(${value.toISOString()})`;
+  return Object.is(value, -0) ? "-0" : String(value);
 }

@@ -28,6 +28,13 @@ export interface RegistryOptions {
    * `instance.verifyPassword(candidate)`. They cannot be used in criteria.
    */
   readonly hashedFields?: readonly string[];
+  /**
+   * Store values of `hashedFields` that already are password hashes as they are (a model used to
+   * import users with their hashes). Default `false`: a ready-made hash given as a password is a
+   * `ValidationError`, so a client cannot bypass the password rules by sending a hash.
+   * `bulkCreate`/`bulkUpsert` also take `acceptPasswordHashes` per call.
+   */
+  readonly acceptPasswordHashes?: boolean;
 }
 
 /** A class made by `Model(...)` (or a subclass of one). */
@@ -206,6 +213,7 @@ function resolveConfig(model: AnyModelClass, url: string | undefined, options: R
     autoCreate: options.autoCreate ?? true,
     fields: fields as readonly FieldInfo[],
     hashedFields,
+    acceptPasswordHashes: options.acceptPasswordHashes === true,
   };
   return { config, url: url ?? `${tableName}.db` };
 }

@@ -1,6 +1,15 @@
-import type { Dialect, Driver } from "./dialect/dialect.js";
+import type { Dialect, Driver, Session } from "./dialect/dialect.js";
 import { createSqliteDialect, parseSqliteUrl } from "./dialect/sqlite/index.js";
-import { ConfigurationError } from "./errors.js";
+import { ConfigurationError, EngineDisposedError } from "./errors.js";
+
+/**
+ * A model's one-time schema setup on an engine (its `autoCreate`). `transaction()` runs every
+ * pending one before BEGIN, so table creation never happens inside a user's transaction.
+ */
+export interface SchemaSetup {
+  /** `undefined` when already done for the engine's current opening, else the work on `session`. */
+  prepare(session: Session): Promise<void> | undefined;
+}
 
 const SERVER_SCHEMES: Record<string, { folder: string; factory: string; driver: string }> = {
   postgres: { folder: "postgres", factory: "createPostgresDialect", driver: "pg" },
@@ -38,6 +47,9 @@ export class Engine {
   #raw: Driver | null = null;
   /** Wraps the driver while statement listeners exist (see `query-log.ts`). */
   #instrument: ((driver: Driver) => Driver) | null = null;
+  /** Set by `dispose()`: calls fail with `EngineDisposedError` until `reopen()`. */
+  #disposed = false;
+  readonly #setups = new Set<SchemaSetup>();
 
   constructor(url: string, key: string, dialect: Dialect | null, scheme: string | null) {
     this.url = url;
@@ -49,6 +61,7 @@ export class Engine {
   /** Opens the driver once; concurrent callers share the same promise. */
   open(): Promise<Driver> {
     if (this.driver !== null) return Promise.resolve(this.driver);
+    if (this.#disposed) return Promise.reject(this.disposedError());
     if (this.#opening === null) {
       this.#opening = this.#open().then(
         (driver) => {
@@ -95,6 +108,79 @@ export class Engine {
     return dialect.createDriver();
   }
 
+  /**
+   * Internal: registers a model's schema setup, run before every top-level transaction's BEGIN
+   * until it reports done.
+   *
+   * @example
+   * ```ts
+   * engine.addSchemaSetup({ prepare: (session) => (ready ? undefined : createTable(session)) });
+   * ```
+   */
+  addSchemaSetup(setup: SchemaSetup): void {
+    this.#setups.add(setup);
+  }
+
+  /** Runs the pending schema setups on `session` (outside any transaction). Failures surface at each model's own use. */
+  async prepareSchemas(session: Session): Promise<void> {
+    for (const setup of this.#setups) {
+      const pending = setup.prepare(session);
+      if (pending !== undefined) await pending.catch(() => undefined);
+    }
+  }
+
+  /** The error every call on a disposed engine gets. */
+  disposedError(): EngineDisposedError {
+    return new EngineDisposedError(
+      `the database ${this.#label()} was disposed (dispose(), disposeAll() or the Fastify app closed): ` +
+        "call Model.objects.reopen() to use it again",
+    );
+  }
+
+  #label(): string {
+    if (this.#scheme !== null) {
+      try {
+        const url = new URL(this.url);
+        return `${url.protocol}//${url.host}${url.pathname}`;
+      } catch {
+        return `(${this.#scheme})`;
+      }
+    }
+    return this.key === "sqlite::memory:" ? '":memory:"' : `"${this.key.slice("sqlite:".length)}"`;
+  }
+
+  /** Whether `dispose()` closed this engine (and `reopen()` was not called since). */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /**
+   * Closes the engine for good: later calls fail with `EngineDisposedError` instead of quietly
+   * reopening (an in-memory database would come back empty), until `reopen()`.
+   *
+   * @example
+   * ```ts
+   * await engine.dispose();
+   * ```
+   */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    await this.close();
+  }
+
+  /**
+   * Allows use again after `dispose()`; the engine opens on next use (an in-memory database starts
+   * empty, and `autoCreate` creates its tables again).
+   *
+   * @example
+   * ```ts
+   * engine.reopen();
+   * ```
+   */
+  reopen(): void {
+    this.#disposed = false;
+  }
+
   /** Closes the driver (idempotent). The engine reopens on next use. */
   async close(): Promise<void> {
     const opening = this.#opening;
@@ -138,8 +224,8 @@ export function engineFor(url: string): Engine {
 }
 
 /**
- * Closes every engine (SQLite connections and server pools). Models reopen lazily if used again;
- * an in-memory database starts empty then.
+ * Closes every engine (SQLite connections and server pools) for good: later calls fail with
+ * `EngineDisposedError` until `Model.objects.reopen()` (an in-memory database starts empty then).
  *
  * @example
  * ```ts
@@ -147,7 +233,7 @@ export function engineFor(url: string): Engine {
  * ```
  */
 export async function disposeAll(): Promise<void> {
-  await Promise.all([...engines.values()].map((engine) => engine.close()));
+  await Promise.all([...engines.values()].map((engine) => engine.dispose()));
 }
 
 async function loadServerDialect(url: string, scheme: string): Promise<Dialect> {

@@ -156,3 +156,38 @@ export class ForeignKeyError extends RegistryError {
 export class DatabaseError extends RegistryError {
   override readonly code: string = "REGISTERS_DATABASE";
 }
+
+/**
+ * The transaction can no longer commit: on PostgreSQL a statement that fails inside `transaction()`
+ * aborts the whole transaction, even when the callback catches its error. Raised at the next
+ * statement and when `transaction()` would otherwise resolve; nothing of the transaction is kept.
+ * To carry on after an expected failure, wrap the call that may fail in a nested `transaction()`
+ * (a savepoint): only that part is rolled back.
+ *
+ * @example
+ * ```ts
+ * await User.objects.transaction(async () => {
+ *   await User.objects.create({ name: "new" });
+ *   await User.objects.transaction(() => User.objects.create({ name: "dup" })).catch(() => undefined);
+ * }); // commits "new" on every database
+ * ```
+ */
+export class TransactionAbortedError extends RegistryError {
+  override readonly code: string = "REGISTERS_TRANSACTION_ABORTED";
+}
+
+/**
+ * The model's database was closed by `dispose()`, `disposeAll()` or a Fastify app's `close()`.
+ * Calls fail instead of quietly reopening (an in-memory database would come back empty); call
+ * `Model.objects.reopen()` to use it again.
+ *
+ * @example
+ * ```ts
+ * await User.objects.dispose();
+ * await User.objects.count(); // EngineDisposedError
+ * User.objects.reopen();
+ * ```
+ */
+export class EngineDisposedError extends RegistryError {
+  override readonly code: string = "REGISTERS_ENGINE_DISPOSED";
+}

@@ -44,7 +44,7 @@ import {
 import { hashPassword, isPasswordHash } from "./password.js";
 import { type QueryListener, subscribeQueries } from "./query-log.js";
 import { type CachedStatement, StatementCache } from "./statement-cache.js";
-import { runTransaction, transactionConnection } from "./transaction.js";
+import { afterCommit, runTransaction, transactionConnection } from "./transaction.js";
 import { describeField, type FieldInfo } from "./zod-to-columns.js";
 
 /** Options of `filter()` and `all()`. */
@@ -184,6 +184,11 @@ export interface IterateOptions<D = Record<string, unknown>> {
 export interface BulkOptions {
   /** Most rows per statement (default 1000; lowered to fit the database's parameter limit). */
   readonly chunkSize?: number;
+  /**
+   * Store values of `hashedFields` that already are password hashes as they are (an import of
+   * hashes made by `hashPassword`). Off by default: a ready-made hash is refused like a bad value.
+   */
+  readonly acceptPasswordHashes?: boolean;
 }
 
 /**
@@ -234,6 +239,8 @@ export interface ManagerConfig {
   readonly fields: readonly FieldInfo[];
   /** String fields stored as password hashes (`hashedFields`). */
   readonly hashedFields?: readonly string[];
+  /** Store ready-made hashes given for `hashedFields` as they are (imports); default `false`. */
+  readonly acceptPasswordHashes?: boolean;
 }
 
 type ModelCtor<T> = (new (data?: never) => T) & { readonly name: string; readonly schema: z.ZodObject };
@@ -278,6 +285,8 @@ export class ModelManager<
    * non-null, so `ORDER BY` on them stays index-friendly and keyset reads accept them.
    */
   readonly #orderFields: ReadonlyMap<string, FieldInfo>;
+  /** `hashedFields`: salted hashes have no meaningful order, and a cursor would carry the hash. */
+  readonly #unorderable: ReadonlyMap<string, string>;
   /** Date and JSON fields: mutable in place, so snapshotted by value. */
   readonly #mutable: readonly FieldInfo[];
   readonly #statements: StatementCache;
@@ -289,6 +298,7 @@ export class ModelManager<
   #compiler: CriteriaCompiler | null = null;
   #selectList = "";
   #readyGeneration = -1;
+  #statementsGeneration = -1;
   #readying: Promise<void> | null = null;
   #getEntry: CachedStatement | null = null;
   #insertEntry: CachedStatement | null = null;
@@ -325,6 +335,12 @@ export class ModelManager<
         return [f.name, neverNull ? { ...f, nullable: false, optional: false } : f];
       }),
     );
+    this.#unorderable = new Map(
+      this.hashedFields.map((name) => [
+        name,
+        `${model.name}.${name} is stored hashed (salted): it cannot order results or page through them; order by another field`,
+      ]),
+    );
     this.#mutable = config.fields.filter((f) => f.kind === "date" || f.kind === "json");
     this.#insertColumns = config.managedKey
       ? config.fields.filter((f) => f.name !== config.keyField)
@@ -341,6 +357,7 @@ export class ModelManager<
     this.#filterStatements = new StatementCache(hints);
     this.#dialect = engine.dialect;
     if (this.#dialect !== null) this.#useDialect(this.#dialect);
+    engine.addSchemaSetup(this.#schemaSetup);
   }
 
   #useDialect(dialect: Dialect): void {
@@ -361,7 +378,7 @@ export class ModelManager<
   #session(): Session | Promise<Session> {
     const connection = transactionConnection(this.engine);
     if (connection !== undefined) {
-      return this.#readyGeneration === this.engine.generation ? connection : this.#ready(connection);
+      return this.#readyGeneration === this.engine.generation ? connection : this.#readyInTransaction(connection);
     }
     const driver = this.engine.driver;
     if (driver !== null && this.#readyGeneration === this.engine.generation) return driver;
@@ -370,19 +387,41 @@ export class ModelManager<
 
   async #openSlow(): Promise<Session> {
     const driver = await this.engine.open();
-    return this.#ready(driver);
+    await this.#setUp(driver);
+    return driver;
   }
 
-  /** One-time setup per engine opening: resolve the dialect and create the table (`autoCreate`). */
-  async #ready(session: Session): Promise<Session> {
+  /**
+   * The session for catalog and DDL calls (`schemaExists`, `createSchema`, `dropSchema`,
+   * `columnNames`, `addColumn`...): like `#session()`, without the `autoCreate` setup, so asking
+   * whether the table exists never creates it.
+   */
+  async #catalogSession(): Promise<Session> {
+    if (this.#dialect === null) this.#useDialect(await this.engine.resolveDialect());
+    const connection = transactionConnection(this.engine);
+    if (connection !== undefined) return connection;
+    const driver = await this.engine.open();
+    this.#resetStatements(this.engine.generation);
+    return driver;
+  }
+
+  /** `SchemaSetup` for the engine: pending until this opening's setup has run. */
+  readonly #schemaSetup = {
+    prepare: (session: Session): Promise<void> | undefined =>
+      this.#readyGeneration === this.engine.generation ? undefined : this.#setUp(session),
+  };
+
+  /**
+   * One-time setup per engine opening, outside any transaction: resolve the dialect, reset the
+   * statement caches and create the table (`autoCreate`). Recorded only once it is durable.
+   */
+  async #setUp(session: Session): Promise<void> {
     if (this.#dialect === null) this.#useDialect(await this.engine.resolveDialect());
     const generation = this.engine.generation;
-    if (this.#readyGeneration === generation) return session;
+    if (this.#readyGeneration === generation) return;
     if (this.#readying === null) {
       this.#readying = (async () => {
-        this.#statements.reset();
-        this.#countStatements.reset();
-        this.#filterStatements.reset();
+        this.#resetStatements(generation);
         if (this.#config.autoCreate) await this.#createTable(session);
         this.#readyGeneration = generation;
       })().finally(() => {
@@ -390,7 +429,41 @@ export class ModelManager<
       });
     }
     await this.#readying;
-    return session;
+  }
+
+  /**
+   * First use inside a transaction whose BEGIN came before this model's setup (e.g. it was registered
+   * later). Server databases create the table on another pooled connection, in autocommit: DDL never
+   * runs on the user's transaction (MariaDB/MySQL would commit it implicitly). SQLite has one
+   * connection, held by the transaction, and its DDL is transactional: the table is created inside
+   * the transaction and counted as existing only once the transaction commits.
+   */
+  async #readyInTransaction(connection: Session): Promise<Session> {
+    if (this.#dialect === null) this.#useDialect(await this.engine.resolveDialect());
+    if (this.#dialect?.name !== "sqlite") {
+      await this.#setUp(await this.engine.open());
+      return connection;
+    }
+    const generation = this.engine.generation;
+    this.#resetStatements(generation);
+    if (!this.#config.autoCreate) {
+      this.#readyGeneration = generation;
+      return connection;
+    }
+    await this.#createTable(connection);
+    afterCommit(this.engine, () => {
+      if (this.engine.generation === generation) this.#readyGeneration = generation;
+    });
+    return connection;
+  }
+
+  /** Prepared statements belong to one opening of the engine: drop them once per opening. */
+  #resetStatements(generation: number): void {
+    if (this.#statementsGeneration === generation) return;
+    this.#statementsGeneration = generation;
+    this.#statements.reset();
+    this.#countStatements.reset();
+    this.#filterStatements.reset();
   }
 
   get #d(): Dialect {
@@ -463,7 +536,7 @@ export class ModelManager<
     try {
       const chunkSize = bulkChunkSize(rows, options, "bulkCreate");
       if (rows.length === 0) return [];
-      all = await this.#validateRows(rows, "create");
+      all = await this.#validateRows(rows, "create", options?.acceptPasswordHashes === true);
       size = this.#rowsPerStatement(chunkSize);
       return await runTransaction(this.engine, async () => {
         const session = await this.#session();
@@ -507,7 +580,7 @@ export class ModelManager<
     try {
       const chunkSize = bulkChunkSize(rows, options, "bulkUpsert");
       if (rows.length === 0) return [];
-      all = await this.#validateRows(rows, "upsert");
+      all = await this.#validateRows(rows, "upsert", options?.acceptPasswordHashes === true);
       size = this.#rowsPerStatement(chunkSize);
       hadKey = all.map((values) => values[this.keyField] != null);
       return await runTransaction(this.engine, async () => {
@@ -553,6 +626,7 @@ export class ModelManager<
   async #validateRows(
     rows: readonly unknown[],
     mode: "create" | "upsert",
+    acceptHashes: boolean,
   ): Promise<Record<string, unknown>[]> {
     await this.#session(); // resolves the dialect (server dialects load lazily)
     const out = new Array<Record<string, unknown>>(rows.length);
@@ -569,7 +643,7 @@ export class ModelManager<
         const values = validateData(this.#schema, data, this.model.name);
         this.#requireKey(values);
         for (const column of columns) wellFormed(this.model.name, column, values[column.name]);
-        if (this.hashedFields.length > 0) await this.#hashValues(values);
+        if (this.hashedFields.length > 0) await this.#hashValues(values, rows[i], acceptHashes);
         out[i] = values;
       } catch (error) {
         throw atRow(this.#error(error), i);
@@ -851,7 +925,7 @@ export class ModelManager<
     let values: Record<string, unknown> | undefined;
     try {
       values = validateData(this.#schema, this.#plain(data), this.model.name);
-      await this.#hashValues(values);
+      await this.#hashValues(values, data);
       const session = await this.#session();
       return await this.#upsert(session, values);
     } catch (error) {
@@ -929,7 +1003,7 @@ export class ModelManager<
         );
       }
       values = validateData(this.#schema, this.#plain(instance), this.model.name);
-      await this.#hashValues(values);
+      await this.#hashValues(values, instance);
       const snapshot =
         persisted === undefined ? undefined : persistedSnapshot(instance as unknown as ModelBase);
       const changed = snapshot === undefined ? null : this.#changed(values, snapshot);
@@ -1346,7 +1420,7 @@ export class ModelManager<
     const tail = d.limitOffset(limit, offset, compiled.params.length + 1);
     const key = `filter:${compiled.shape}|${orderKey(orderBy)}|${limit === null ? 0 : 1}${offset === null ? 0 : 1}`;
     const statement = this.#statements.prepare(session, key, () => {
-      const order = compileOrderBy(orderBy, this.#orderFields, d, this.tableName);
+      const order = compileOrderBy(orderBy, this.#orderFields, d, this.tableName, this.#unorderable);
       return `SELECT ${this.#selectList} FROM ${d.quote(this.tableName)}${this.#where(compiled)}${order}${tail.sql}`;
     });
     return statement.all(tail.params.length === 0 ? compiled.params : [...compiled.params, ...tail.params]);
@@ -1411,7 +1485,7 @@ export class ModelManager<
       const items: OrderItem[] =
         orderBy === undefined
           ? [[this.keyField, "asc"]]
-          : parseOrderBy(orderBy, this.#orderFields, this.tableName);
+          : parseOrderBy(orderBy, this.#orderFields, this.tableName, this.#unorderable);
       const ordered =
         direction === "ASC"
           ? items
@@ -1525,7 +1599,7 @@ export class ModelManager<
 
   /** Order items for keyset reads: `orderBy` (non-nullable fields) then the key as tie-breaker. */
   #keysetOrder(orderBy: unknown, method: string): KeysetOrder {
-    const items = parseOrderBy(orderBy, this.#orderFields, this.tableName);
+    const items = parseOrderBy(orderBy, this.#orderFields, this.tableName, this.#unorderable);
     const fields: FieldInfo[] = [];
     const out: OrderItem[] = [];
     for (const item of items) {
@@ -1751,7 +1825,7 @@ export class ModelManager<
       const tail = d.limitOffset(limit, offset, compiled.params.length + 1);
       const key = `values:${fields.join(",")}|${compiled.shape}|${orderKey(orderBy)}|${limit === null ? 0 : 1}${offset === null ? 0 : 1}`;
       const statement = this.#statements.prepare(session, key, () => {
-        const order = compileOrderBy(orderBy, this.#orderFields, d, this.tableName);
+        const order = compileOrderBy(orderBy, this.#orderFields, d, this.tableName, this.#unorderable);
         const list = infos.map((f) => d.quote(f.name)).join(", ");
         return `SELECT ${list} FROM ${d.quote(this.tableName)}${this.#where(compiled)}${order}${tail.sql}`;
       });
@@ -1839,7 +1913,7 @@ export class ModelManager<
    */
   async createSchema(): Promise<void> {
     try {
-      await this.#createTable(await this.#session());
+      await this.#createTable(await this.#catalogSession());
     } catch (error) {
       throw this.#error(error);
     }
@@ -1863,11 +1937,14 @@ export class ModelManager<
    * ```
    */
   async dropSchema(): Promise<void> {
-    const session = await this.#session();
+    const session = await this.#catalogSession();
     try {
       await session.exec(this.#d.dropTable(this.tableName));
     } catch (error) {
       throw this.#schemaError(error, `cannot drop table "${this.tableName}"`);
+    } finally {
+      // The next use creates the table again (autoCreate), or fails with SchemaError.
+      this.#readyGeneration = -1;
     }
   }
 
@@ -1881,7 +1958,7 @@ export class ModelManager<
    */
   async schemaExists(): Promise<boolean> {
     try {
-      const session = await this.#session(); // resolves the dialect first (server dialects load lazily)
+      const session = await this.#catalogSession(); // resolves the dialect first (server dialects load lazily)
       return await this.#d.tableExists(session, this.tableName);
     } catch (error) {
       throw this.#error(error);
@@ -1915,7 +1992,7 @@ export class ModelManager<
    * ```
    */
   async addColumn(name: string, type: z.ZodType, options?: { nullable?: boolean }): Promise<void> {
-    const session = await this.#session();
+    const session = await this.#catalogSession();
     const existing = await this.columnNames();
     if (existing.includes(name)) {
       throw new MigrationError(
@@ -1960,7 +2037,7 @@ export class ModelManager<
    */
   async columnNames(): Promise<string[]> {
     try {
-      const session = await this.#session();
+      const session = await this.#catalogSession();
       return await this.#d.columnNames(session, this.tableName);
     } catch (error) {
       throw this.#error(error);
@@ -2011,7 +2088,23 @@ export class ModelManager<
    * ```
    */
   dispose(): Promise<void> {
-    return this.engine.close();
+    return this.engine.dispose();
+  }
+
+  /**
+   * Allows this model's database to be used again after `dispose()` (or `disposeAll()`, or a
+   * Fastify app's `close()`); it opens on next use. Until then every call fails with
+   * `EngineDisposedError`. An in-memory database starts empty again.
+   *
+   * @example
+   * ```ts
+   * await User.objects.dispose();
+   * User.objects.reopen();
+   * await User.objects.count();
+   * ```
+   */
+  reopen(): void {
+    this.engine.reopen();
   }
 
   // ---------------------------------------------------------------- internals
@@ -2020,11 +2113,25 @@ export class ModelManager<
     return (this.#compiler as CriteriaCompiler).compile(criteria);
   }
 
-  /** Replaces plain values of `hashedFields` with their hash, in place; existing hashes are kept. */
-  async #hashValues(values: Record<string, unknown>): Promise<void> {
+  /**
+   * Replaces plain values of `hashedFields` with their hash, in place. A value that already is a
+   * hash is kept only when it is the one the instance was loaded or saved with (`stored`), or when
+   * hashes are accepted (`acceptPasswordHashes`); otherwise it is a `ValidationError`, so a client
+   * cannot send a ready-made hash and bypass the password rules.
+   */
+  async #hashValues(values: Record<string, unknown>, stored?: unknown, accept = false): Promise<void> {
+    const snapshot = stored instanceof this.model ? persistedSnapshot(stored as unknown as ModelBase) : undefined;
     for (const name of this.hashedFields) {
       const value = values[name];
-      if (typeof value === "string" && !isPasswordHash(value)) values[name] = await hashPassword(value);
+      if (typeof value !== "string") continue;
+      if (!isPasswordHash(value)) {
+        values[name] = await hashPassword(value);
+      } else if (!accept && !this.#config.acceptPasswordHashes && snapshot?.[name] !== value) {
+        throw new ValidationError(
+          `${this.model.name}.${name} was given a ready-made password hash: give the plain password (registers hashes it), or pass acceptPasswordHashes: true to import hashes`,
+          [{ path: [name], message: "a password hash is not accepted as a password", code: "custom" }],
+        );
+      }
     }
   }
 

@@ -1,20 +1,38 @@
+/**
+ * `transaction()`: one connection per top-level transaction, found by every model through
+ * AsyncLocalStorage; nested calls are savepoints, each level in a frame of its own so they nest to
+ * any depth. Nothing of a transaction is acknowledged unless the database committed it.
+ */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Connection } from "./dialect/dialect.js";
+import type { Connection, Dialect } from "./dialect/dialect.js";
 import { savepointSql } from "./dialect/savepoint-sql.js";
 import type { Engine } from "./engine.js";
+import { TransactionAbortedError } from "./errors.js";
 
-/** One open transaction on one engine, as seen from inside its callback. */
+/** One transaction level (the transaction itself, or one savepoint in it) on one engine. */
 interface TransactionFrame {
   readonly engine: Engine;
   readonly connection: Connection;
   /** The frame of an enclosing transaction on another engine, if any. */
   readonly parent: TransactionFrame | undefined;
-  /** Savepoint counter, shared by nested calls. */
-  readonly state: { savepoints: number; nested: Promise<void> };
+  /** Nested `transaction()` calls made at this level run one at a time: the last one's end. */
+  tail: Promise<void>;
+  /** Shared by every level of one transaction: savepoint names are unique on the connection. */
+  readonly root: { savepoints: number };
+  /** Run once this level's work is durable: after COMMIT; moved to the parent level on RELEASE. */
+  readonly afterCommit: (() => void)[];
 }
 
 const storage = new AsyncLocalStorage<TransactionFrame>();
 let open = 0;
+
+function frameOf(engine: Engine): TransactionFrame | undefined {
+  if (open === 0) return undefined;
+  for (let frame = storage.getStore(); frame !== undefined; frame = frame.parent) {
+    if (frame.engine === engine) return frame;
+  }
+  return undefined;
+}
 
 /**
  * The connection of the transaction enclosing the current async context on `engine`, or `undefined`
@@ -26,18 +44,31 @@ let open = 0;
  * ```
  */
 export function transactionConnection(engine: Engine): Connection | undefined {
-  if (open === 0) return undefined;
-  for (let frame = storage.getStore(); frame !== undefined; frame = frame.parent) {
-    if (frame.engine === engine) return frame.connection;
-  }
-  return undefined;
+  return frameOf(engine)?.connection;
+}
+
+/**
+ * Runs `hook` once the enclosing transaction on `engine` has committed (never if it, or the
+ * savepoint around the call, rolls back). Returns `false`, without running it, outside a transaction.
+ *
+ * @example
+ * ```ts
+ * if (!afterCommit(engine, () => (ready = true))) ready = true;
+ * ```
+ */
+export function afterCommit(engine: Engine, hook: () => void): boolean {
+  const frame = frameOf(engine);
+  if (frame === undefined) return false;
+  frame.afterCommit.push(hook);
+  return true;
 }
 
 /**
  * Runs `fn` in a transaction on `engine`: every model on that engine called inside `fn` (at any
  * async depth) uses the transaction's connection, found through AsyncLocalStorage. Commits when `fn`
- * resolves, rolls back when it throws. A nested call is a savepoint (nested calls run one at a time).
- * The connection is always released, also when COMMIT or ROLLBACK fails.
+ * resolves, rolls back when it throws. A nested call is a savepoint, to any depth (nested calls at
+ * one level run one at a time). Rejects with `TransactionAbortedError` when the database will not
+ * commit (PostgreSQL after a failed statement). The connection is always released.
  *
  * @example
  * ```ts
@@ -52,7 +83,11 @@ export async function runTransaction<R>(
   mapError: (error: unknown) => unknown = (error) => error,
 ): Promise<R> {
   try {
-    return await transact(engine, fn);
+    const dialect = await engine.resolveDialect();
+    const enclosing = frameOf(engine);
+    return await (enclosing === undefined
+      ? transact(engine, dialect, fn)
+      : savepoint(enclosing, dialect, fn));
   } catch (error) {
     throw error instanceof CallbackFailure ? error.error : mapError(error);
   }
@@ -63,57 +98,89 @@ class CallbackFailure {
   constructor(readonly error: unknown) {}
 }
 
-async function transact<R>(engine: Engine, fn: () => Promise<R> | R): Promise<R> {
-  const dialect = await engine.resolveDialect();
-  let current: TransactionFrame | undefined;
-  for (let frame = storage.getStore(); frame !== undefined; frame = frame.parent) {
-    if (frame.engine === engine) {
-      current = frame;
-      break;
-    }
-  }
-  if (current !== undefined) {
-    const frame = current;
-    const previous = frame.state.nested;
-    let done!: () => void;
-    frame.state.nested = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    await previous;
-    const name = `registers_sp_${++frame.state.savepoints}`;
-    try {
-      await frame.connection.exec(savepointSql.create(dialect, name));
-      let result: R;
-      try {
-        result = await fn();
-      } catch (error) {
-        try {
-          await frame.connection.exec(savepointSql.rollbackTo(dialect, name));
-          await frame.connection.exec(savepointSql.release(dialect, name));
-        } catch {
-          // The savepoint is gone: the database already rolled back the whole transaction
-          // (deadlock, lost connection). The callback's error says why; the outer frame rolls back.
-        }
-        throw new CallbackFailure(error);
-      }
-      await frame.connection.exec(savepointSql.release(dialect, name));
-      return result;
-    } finally {
-      done();
-    }
-  }
+function aborted(connection: Connection): TransactionAbortedError | undefined {
+  const cause = connection.abortedBy;
+  if (cause === undefined) return undefined;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new TransactionAbortedError(
+    `the transaction was rolled back: a statement failed inside it (${reason}) and its error was caught, ` +
+      "but PostgreSQL aborts the whole transaction on a failed statement. Wrap the call that may fail " +
+      "in a nested transaction() (a savepoint) so only that call is rolled back",
+    { cause },
+  );
+}
 
+async function savepoint<R>(frame: TransactionFrame, dialect: Dialect, fn: () => Promise<R> | R): Promise<R> {
+  const previous = frame.tail;
+  let done!: () => void;
+  frame.tail = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  await previous;
+  const { connection } = frame;
+  const level: TransactionFrame = {
+    engine: frame.engine,
+    connection,
+    parent: frame.parent,
+    tail: Promise.resolve(),
+    root: frame.root,
+    afterCommit: [],
+  };
+  const name = `registers_sp_${++frame.root.savepoints}`;
+  const undo = async (): Promise<void> => {
+    try {
+      await connection.exec(savepointSql.rollbackTo(dialect, name));
+      await connection.exec(savepointSql.release(dialect, name));
+    } catch {
+      // The savepoint is gone: the database already rolled back the whole transaction
+      // (deadlock, lost connection). The caller's error says why; the outer level rolls back.
+    }
+  };
+  try {
+    await connection.exec(savepointSql.create(dialect, name));
+    let result: R;
+    try {
+      result = await storage.run(level, fn);
+    } catch (error) {
+      await undo();
+      throw new CallbackFailure(error);
+    }
+    const abort = aborted(connection);
+    if (abort !== undefined) {
+      await undo();
+      throw abort;
+    }
+    await connection.exec(savepointSql.release(dialect, name));
+    frame.afterCommit.push(...level.afterCommit);
+    return result;
+  } finally {
+    done();
+  }
+}
+
+async function transact<R>(engine: Engine, dialect: Dialect, fn: () => Promise<R> | R): Promise<R> {
   const driver = await engine.open();
   const connection = await driver.acquire();
   const frame: TransactionFrame = {
     engine,
     connection,
     parent: storage.getStore(),
-    state: { savepoints: 0, nested: Promise.resolve() },
+    tail: Promise.resolve(),
+    root: { savepoints: 0 },
+    afterCommit: [],
   };
   open++;
   let broken = false;
+  const rollback = async (): Promise<void> => {
+    try {
+      await connection.exec("ROLLBACK");
+    } catch {
+      broken = true;
+    }
+  };
   try {
+    // Tables of models not used yet are created now, before BEGIN: never inside the user's transaction.
+    await engine.prepareSchemas(connection);
     try {
       await connection.exec(dialect.begin());
     } catch (error) {
@@ -124,23 +191,21 @@ async function transact<R>(engine: Engine, fn: () => Promise<R> | R): Promise<R>
     try {
       result = await storage.run(frame, fn);
     } catch (error) {
-      try {
-        await connection.exec("ROLLBACK");
-      } catch {
-        broken = true;
-      }
+      await rollback();
       throw new CallbackFailure(error);
+    }
+    const abort = aborted(connection);
+    if (abort !== undefined) {
+      await rollback();
+      throw abort;
     }
     try {
       await connection.exec("COMMIT");
     } catch (error) {
-      try {
-        await connection.exec("ROLLBACK");
-      } catch {
-        broken = true;
-      }
+      await rollback();
       throw error;
     }
+    for (const hook of frame.afterCommit) hook();
     return result;
   } finally {
     open--;

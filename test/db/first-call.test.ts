@@ -16,13 +16,18 @@ for (const target of databases) {
         class Fresh extends Model({ id: z.int().nullable().default(null), label: z.string() }) {},
       );
       await disposeAll();
+      Fresh.objects.reopen();
       const exists = await Fresh.schemaExists();
       if (exists) await Fresh.dropSchema();
       await disposeAll();
+      Fresh.objects.reopen();
       assert.equal(await Fresh.schemaExists(), false);
       await Fresh.createSchema();
       // (An in-memory database does not outlive its engine.)
-      if (target.name !== "sqlite-memory") await disposeAll();
+      if (target.name !== "sqlite-memory") {
+        await disposeAll();
+        Fresh.objects.reopen();
+      }
       assert.deepEqual(await Fresh.objects.columnNames(), ["id", "label"]);
       await Fresh.dropSchema();
     });

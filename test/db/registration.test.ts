@@ -7,6 +7,7 @@ import {
   databaseRegistry,
   defaultTableName,
   disposeAll,
+  EngineDisposedError,
   MigrationError,
   Model,
   ModelRegistrationError,
@@ -193,7 +194,9 @@ for (const target of databases) {
       await registry.dropSchema();
       await registry.dispose();
       assert.equal(registry.engine.driver, null);
-      assert.equal(await Thing.objects.count(), 0, "the engine reopens on next use");
+      await assert.rejects(Thing.objects.count(), EngineDisposedError, "no silent reopen after dispose()");
+      registry.reopen();
+      assert.equal(await Thing.objects.count(), 0, "the engine reopens on next use after reopen()");
     });
 
     it("every error is a RegistryError with a stable code", async () => {

@@ -69,15 +69,18 @@ describe("SQLite URLs and engines", () => {
     assert.equal(driver.db.pragma("foreign_keys", { simple: true }), 1);
     await disposeAll();
     assert.equal(Note.objects.engine.driver, null);
+    Note.objects.reopen();
     assert.equal((await Note.objects.require(1)).text, "kept");
   });
 
-  it("an in-memory database starts empty again after disposeAll, and autoCreate re-creates the table", async () => {
+  it("an in-memory database starts empty again after disposeAll and reopen(), and autoCreate re-creates the table", async () => {
     const M = databaseRegistry(":memory:", { tableName: "lite_mem_reset" })(
       class M extends Model({ id: id() }) {},
     );
+    M.objects.reopen(); // the test above disposed every engine
     await M.objects.create({});
     await disposeAll();
+    M.objects.reopen();
     assert.equal(await M.objects.count(), 0);
   });
 

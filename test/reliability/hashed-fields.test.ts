@@ -9,13 +9,14 @@ import { z } from "zod";
 import type { Session } from "../../src/db/dialect/dialect.js";
 import {
   ConfigurationError,
+  DatabaseRegistry,
   databaseRegistry,
   disposeAll,
   InvalidQueryError,
   Model,
   ValidationError,
 } from "../../src/db/index.js";
-import { isPasswordHash, verifyPassword } from "../../src/db/password.js";
+import { hashPassword, isPasswordHash, verifyPassword } from "../../src/db/password.js";
 import { databases } from "../support/databases.js";
 import { type AdminConnection, openAdmin } from "./fixtures/admin.js";
 
@@ -130,8 +131,69 @@ for (const target of databases) {
       assert.equal(await updated.verifyPassword("updated password"), true);
       await User.objects.updateWhere({ id: user.id }, { name: "Cid" });
       assert.equal(await rawPassword(), afterUpdate, "an update of another field touched the hash");
-      await User.objects.updateWhere({ id: user.id }, { password: afterUpdate });
+      // A ready-made hash given as a value is refused (it would bypass the password rules)...
+      await assert.rejects(
+        User.objects.updateWhere({ id: user.id }, { password: afterUpdate }),
+        (e: unknown) => e instanceof ValidationError && e.issues[0].path[0] === "password",
+      );
+      assert.equal(await rawPassword(), afterUpdate, "a refused update wrote something");
+      // ...but a loaded instance keeps the hash it was loaded with, never hashed twice.
+      const loaded = await User.objects.require(user.id as number);
+      loaded.name = "Cid again";
+      await loaded.save();
+      await User.objects.upsert(loaded);
       assert.equal(await rawPassword(), afterUpdate, "an existing hash was hashed twice");
+    });
+
+    it("a ready-made hash as a password is a ValidationError before any SQL, unless acceptPasswordHashes", async () => {
+      const hash = await hashPassword("a");
+      for (const write of [
+        () => User.objects.create({ email: "h1@example.com", password: hash }),
+        () => User.objects.upsert({ email: "h2@example.com", password: hash }),
+        () => User.objects.bulkCreate([{ email: "h3@example.com", password: hash }]),
+        () => new User({ email: "h4@example.com", password: hash }).save(),
+      ]) {
+        const error = await write().catch((e: unknown) => e);
+        assert.ok(error instanceof ValidationError, String(error));
+        assert.match(error.message, /acceptPasswordHashes/);
+      }
+      assert.equal(await User.objects.count(), 0);
+      const [imported] = await User.objects.bulkCreate([{ email: "imp@example.com", password: hash }], {
+        acceptPasswordHashes: true,
+      });
+      assert.equal(await rawPassword(), hash, "an accepted hash is stored as it is");
+      assert.equal(await imported.verifyPassword("a"), true);
+    });
+
+    it("acceptPasswordHashes on the registry stores ready-made hashes as they are", async () => {
+      // An import model on the same table (a class is registered once).
+      class ImportUser extends Model(User.schema.shape) {}
+      const Importer = new DatabaseRegistry<ImportUser>(ImportUser, target.url, {
+        tableName: TABLE,
+        uniqueFields: ["email"],
+        hashedFields: ["password"],
+        acceptPasswordHashes: true,
+      });
+      const hash = await hashPassword("imported password");
+      await Importer.create({ email: "imp2@example.com", password: hash });
+      assert.equal(await rawPassword(), hash);
+    });
+
+    it("ordering or paging by a hashed field is an InvalidQueryError (a cursor would carry the hash)", async () => {
+      await User.objects.create({ email: "ord@example.com", password: "secret words" });
+      await assert.rejects(User.objects.page({ orderBy: "password", limit: 1 }), InvalidQueryError);
+      await assert.rejects(
+        User.objects.page({ orderBy: [["password", "desc"]], limit: 1 }),
+        InvalidQueryError,
+      );
+      await assert.rejects(User.objects.filter({}, { orderBy: "-password" }), InvalidQueryError);
+      await assert.rejects(User.objects.first({}, { orderBy: "password" }), InvalidQueryError);
+      const error = await User.objects
+        .iterate({}, { orderBy: "password" })
+        .next()
+        .catch((e: unknown) => e);
+      assert.ok(error instanceof InvalidQueryError, String(error));
+      assert.match(error.message, /hashed/);
     });
 
     it("toJSON() leaves hashed fields out unless asked", async () => {

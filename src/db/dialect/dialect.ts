@@ -109,6 +109,12 @@ export interface Session {
 export interface Connection extends Session {
   /** Returns the connection to the pool; `broken` destroys it instead. Always called, also on errors. */
   release(broken?: boolean): void;
+  /**
+   * Set when a failed statement aborted the open transaction (PostgreSQL: every later statement fails
+   * and COMMIT rolls back); cleared by `ROLLBACK TO SAVEPOINT`. Databases that only undo the failed
+   * statement (SQLite, MariaDB/MySQL) never set it.
+   */
+  readonly abortedBy?: unknown;
 }
 
 /** A connection pool (or SQLite's single serialized connection) for one URL. */
@@ -191,6 +197,15 @@ export interface Dialect {
   like(column: string, param: string): string;
   /** BEGIN statement text (SQLite uses BEGIN IMMEDIATE). */
   begin(): string;
+  /**
+   * `column IN (...)` (`negate`: `NOT IN`) against ONE bound parameter `param` holding the whole
+   * list (`encodeList`), so neither the SQL text nor the parameter count depends on the list's length
+   * (PostgreSQL `= ANY($1::bigint[])`, SQLite `json_each(?)`, MySQL `JSON_TABLE(?, ...)`). The list is
+   * never empty and holds no NULL; a NULL column matches neither `IN` nor `NOT IN`.
+   */
+  inList(column: string, kind: ColumnKind, param: string, negate: boolean): string;
+  /** The parameter of `inList` for these validated field values (not yet `encode`d), all of `kind`. */
+  encodeList(kind: ColumnKind, values: readonly unknown[]): unknown;
 
   // --- values ---
   encode(kind: ColumnKind, value: unknown): unknown;

@@ -1,4 +1,5 @@
 import type { Connection, Driver, Row, RunResult, Statement } from "../dialect.js";
+import { TransactionAbortedError } from "../../errors.js";
 import { sqlState } from "./postgres-errors.js";
 
 /** The part of the `pg` package this driver calls (so `pg` stays an optional peer). */
@@ -31,6 +32,8 @@ export interface PgPoolConfig {
 interface PgResult {
   rows: Row[];
   rowCount: number | null;
+  /** The command tag: `ROLLBACK` answers a `COMMIT` of an aborted transaction. */
+  command?: string;
 }
 
 interface PgClient {
@@ -195,13 +198,20 @@ export class PostgresDriver implements Driver {
   }
 }
 
-/** One pooled client held for a transaction. */
+/**
+ * One pooled client held for a transaction. PostgreSQL aborts a transaction on any failed statement:
+ * the connection remembers that error (`abortedBy`) and refuses further statements with a typed
+ * `TransactionAbortedError` instead of sending them, until `ROLLBACK TO SAVEPOINT` or `ROLLBACK`.
+ */
 class PostgresConnection implements Connection {
   readonly #driver: PostgresDriver;
   readonly #client: PgClient;
   readonly #statements = new Map<string, Statement>();
   #released = false;
   #broken = false;
+  abortedBy: unknown = undefined;
+  /** Between BEGIN and COMMIT/ROLLBACK: only there does a failed statement abort anything. */
+  #inTransaction = false;
 
   constructor(driver: PostgresDriver, client: PgClient) {
     this.#driver = driver;
@@ -221,10 +231,19 @@ class PostgresConnection implements Connection {
   }
 
   async exec(sql: string): Promise<void> {
+    const undoing = /^ROLLBACK\b/i.test(sql);
+    if (!undoing) this.#refuseIfAborted();
+    let result: PgResult;
     try {
-      await this.#client.query(sql);
+      result = await this.#client.query(sql);
     } catch (error) {
       throw this.#fail(error);
+    }
+    if (/^(BEGIN|START)\b/i.test(sql)) this.#inTransaction = true;
+    else if (/^(COMMIT|ROLLBACK)\s*$/i.test(sql)) this.#inTransaction = false;
+    if (undoing) this.abortedBy = undefined;
+    else if (/^COMMIT\b/i.test(sql) && result.command === "ROLLBACK") {
+      throw new TransactionAbortedError("PostgreSQL answered COMMIT with ROLLBACK: nothing of the transaction was kept");
     }
   }
 
@@ -236,6 +255,7 @@ class PostgresConnection implements Connection {
 
   async #query(sql: string, params: readonly unknown[]): Promise<PgResult> {
     if (this.#released) throw new Error("registers: this connection was already returned to the pool");
+    this.#refuseIfAborted();
     try {
       return await this.#driver.query(this.#client, sql, params, false);
     } catch (error) {
@@ -243,9 +263,23 @@ class PostgresConnection implements Connection {
     }
   }
 
+  #refuseIfAborted(): void {
+    const cause = this.abortedBy;
+    if (cause === undefined) return;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new TransactionAbortedError(
+      `this transaction is aborted: an earlier statement in it failed (${reason}), and PostgreSQL refuses every ` +
+        "statement after that until the transaction ends. Let the error end transaction(), or wrap the call " +
+        "that may fail in a nested transaction() (a savepoint) so only that call is rolled back",
+      { cause },
+    );
+  }
+
   #fail(error: unknown): unknown {
     if (this.#driver.isBroken(this.#client, error)) this.#broken = true;
-    return this.#driver.fail(error, this.#broken);
+    const failure = this.#driver.fail(error, this.#broken);
+    if (this.#inTransaction) this.abortedBy ??= failure;
+    return failure;
   }
 }
 
