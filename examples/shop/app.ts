@@ -2,7 +2,14 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { z } from "zod";
 import { hashPassword, ValidationError, verifyPassword } from "../../src/db/index.js";
-import { crudRoutes, modelComponents, modelSchemas, registersPlugin } from "../../src/fastify/index.js";
+import {
+  crudRoutes,
+  httpErrorSchema,
+  modelSchemas,
+  openApiOptions,
+  registersPlugin,
+} from "../../src/fastify/index.js";
+import { docsPage } from "./docs-page.js";
 import { models, Order, Product, User } from "./models.js";
 
 /** An order must name a user and a product that exist (a 400 naming the field otherwise). */
@@ -20,17 +27,17 @@ async function checkOrderReferences(data: Record<string, unknown>): Promise<Reco
 const dummyHash = hashPassword("not a real password");
 
 /**
- * The shop: CRUD for users, products and orders, login, and a user's orders, with OpenAPI docs at
- * `app.swagger()`. Tables are created on start-up, database engines closed on `app.close()`.
+ * The shop: CRUD for users, products and orders, login, and a user's orders. Its OpenAPI document
+ * is served at `GET /openapi.json` (a page listing the operations at `GET /docs`). Tables are
+ * created on start-up, database engines closed on `app.close()`.
  */
 export async function buildApp(options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: 64 * 1024, ...options });
-  await app.register(swagger, {
-    openapi: {
-      info: { title: "registers shop", version: "1.0.0" },
-      components: { schemas: modelComponents(models) },
-    },
-  });
+  // Components User, UserCreate, ... and HttpError; routes refer to them by $ref.
+  await app.register(
+    swagger,
+    openApiOptions({ models, info: { title: "registers shop", version: "1.0.0" } }),
+  );
   await app.register(registersPlugin, { models, schema: "create" });
 
   const users = modelSchemas(User);
@@ -43,9 +50,11 @@ export async function buildApp(options: FastifyServerOptions = {}): Promise<Fast
     {
       schema: {
         summary: "Check a user's email and password",
+        operationId: "login",
         tags: ["User"],
-        body: z.strictObject({ email: z.string().max(320), password: z.string().max(1024) }),
-        response: { 200: users.record },
+        // Lower case, as User.email stores it: "ANN@example.com" logs in as ann@example.com.
+        body: z.strictObject({ email: z.string().max(320).toLowerCase(), password: z.string().max(1024) }),
+        response: { 200: users.record, 400: httpErrorSchema, 401: httpErrorSchema },
       },
     },
     async function login(request) {
@@ -68,9 +77,10 @@ export async function buildApp(options: FastifyServerOptions = {}): Promise<Fast
     {
       schema: {
         summary: "A user's orders",
+        operationId: "listUserOrders",
         tags: ["Order"],
         params: users.params,
-        response: { 200: z.array(modelSchemas(Order).record) },
+        response: { 200: z.array(modelSchemas(Order).record), 400: httpErrorSchema, 404: httpErrorSchema },
       },
     },
     async function userOrders(request) {
@@ -78,6 +88,13 @@ export async function buildApp(options: FastifyServerOptions = {}): Promise<Fast
       return user.orders;
     },
   );
+
+  app.get("/openapi.json", { schema: { hide: true } }, async function openApi() {
+    return app.swagger();
+  });
+  app.get("/docs", { schema: { hide: true } }, async function docs(_request, reply) {
+    return reply.type("text/html; charset=utf-8").send(docsPage("/openapi.json"));
+  });
 
   return app;
 }

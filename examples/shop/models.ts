@@ -4,12 +4,18 @@ import { shopDatabaseUrl } from "./database.js";
 
 const url = shopDatabaseUrl();
 
-/** A customer. `password` holds a scrypt hash (never the plain text) and is never sent back. */
+/**
+ * A customer. `email` is stored in lower case, so `ANN@example.com` and `ann@example.com` are one
+ * user (the unique constraint sees the normalised value). `password` holds a scrypt hash (never the
+ * plain text) and is never sent back; a client that sends a ready-made hash instead of a password
+ * gets a 400 on `password` (`crudRoutes` refuses hashes for `hashedFields`), so `min(8)` always
+ * applies to what the user types.
+ */
 @databaseRegistry(url, { tableName: "users", uniqueFields: ["email"], hashedFields: ["password"] })
 export class User extends Model({
   id: z.int().nullable().default(null),
   name: z.string().min(1).max(200),
-  email: z.email().max(320),
+  email: z.email().max(320).toLowerCase(),
   password: z.string().min(8).max(1024).meta({ writeOnly: true }),
 }) {
   declare static readonly objects: ManagerOf<typeof User>;

@@ -181,6 +181,13 @@ export class CommandRegistry {
     toArgSpecs(meta.args); // a bad declaration fails where it is written
     const registry = this;
     return (method: Handler, context: ClassMethodDecoratorContext) => {
+      // TypeScript's experimentalDecorators (legacy) call a method decorator with
+      // (target, key, descriptor): the second argument is the name, not a context object.
+      if (typeof context !== "object" || context === null)
+        throw new FrameworkError(
+          `@register('${meta.name}') was called as a legacy decorator: registers uses TC39 decorators; remove "experimentalDecorators" from tsconfig.json, or call cli.register(meta, handler) as a function`,
+          { code: "E_LEGACY_DECORATOR" },
+        );
       if (context.kind !== "method" || !context.static)
         throw new FrameworkError(
           `@register('${meta.name}') decorates static methods; for an instance method, register(meta, (args) => obj.method(args))`,

@@ -83,9 +83,11 @@ export async function run(
     return `Usage: ${prefix} <command> [options]\nRun '${prefix} --help' to list the commands.\n`;
   };
 
-  const report = (error: unknown): undefined => {
+  // `running` is the command whose handler (or hooks) threw: the usage that applies to a
+  // UsageError that does not name a command of its own.
+  const report = (error: unknown, running?: string): undefined => {
     if (error instanceof UsageError) {
-      stderr.write(`${err.red("error:")} ${error.message}\n\n${usageFor(error.command)}`);
+      stderr.write(`${err.red("error:")} ${error.message}\n\n${usageFor(error.command ?? running)}`);
       exit(2);
       return undefined;
     }
@@ -95,7 +97,8 @@ export async function run(
     const message = text.trim() || (error instanceof Error ? error.name : "unknown error");
     stderr.write(`${err.red("Error:")} ${message}\n`);
     if (verbose && error instanceof Error && error.stack) {
-      stderr.write(`${error.stack}\n`);
+      const frames = stackFrames(error);
+      if (frames) stderr.write(`${frames}\n`);
       if (error.cause !== undefined)
         stderr.write(`Caused by: ${String((error.cause as Error)?.stack ?? error.cause)}\n`);
     }
@@ -159,7 +162,7 @@ export async function run(
         parsed.args,
       );
     } catch (error) {
-      return report(error);
+      return report(error, parsed.command);
     }
     if (options.printResult !== false && result !== undefined && result !== null) {
       const text = formatResult(result, parsed.output);
@@ -168,4 +171,21 @@ export async function run(
     exit(0);
     return result;
   });
+}
+
+/**
+ * The stack of `error` without its header: a V8 stack starts with `<name>: <message>`, which
+ * `run()` has already printed as `Error: <message>`. Returns the `    at ...` frames, or the whole
+ * stack when it has no recognisable header (a custom `stack` string), or `""` when it is only the header.
+ * @internal
+ */
+function stackFrames(error: Error): string {
+  const stack = error.stack ?? "";
+  const header = String(error);
+  if (stack === header) return "";
+  if (stack.startsWith(`${header}\n`)) return stack.slice(header.length + 1);
+  // The message changed after the stack was captured: the frames start at the first "at" line.
+  const lines = stack.split("\n");
+  const first = lines.findIndex((line) => /^\s+at /.test(line));
+  return first > 0 ? lines.slice(first).join("\n") : stack;
 }

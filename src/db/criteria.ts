@@ -360,6 +360,10 @@ export class CriteriaCompiler {
     let term: Term;
     if (value.length === 0) {
       term = { column: field.name, op: op === "in" ? "none" : "notNull", count: 0 };
+    } else if (value.length === 1) {
+      // One value: `=` / `<>` (same NULL semantics), which every planner answers with one index lookup.
+      params.push(this.value(field, value[0]));
+      term = { column: field.name, op: op === "in" ? "=" : "<>", count: 1 };
     } else {
       const values = new Array<unknown>(value.length);
       for (let i = 0; i < value.length; i++) values[i] = this.#checked(field, value[i]);

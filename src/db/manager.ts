@@ -378,7 +378,9 @@ export class ModelManager<
   #session(): Session | Promise<Session> {
     const connection = transactionConnection(this.engine);
     if (connection !== undefined) {
-      return this.#readyGeneration === this.engine.generation ? connection : this.#readyInTransaction(connection);
+      return this.#readyGeneration === this.engine.generation
+        ? connection
+        : this.#readyInTransaction(connection);
     }
     const driver = this.engine.driver;
     if (driver !== null && this.#readyGeneration === this.engine.generation) return driver;
@@ -2120,7 +2122,8 @@ export class ModelManager<
    * cannot send a ready-made hash and bypass the password rules.
    */
   async #hashValues(values: Record<string, unknown>, stored?: unknown, accept = false): Promise<void> {
-    const snapshot = stored instanceof this.model ? persistedSnapshot(stored as unknown as ModelBase) : undefined;
+    const snapshot =
+      stored instanceof this.model ? persistedSnapshot(stored as unknown as ModelBase) : undefined;
     for (const name of this.hashedFields) {
       const value = values[name];
       if (typeof value !== "string") continue;

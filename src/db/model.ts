@@ -1,8 +1,9 @@
 import { z } from "zod";
+import type { ColumnKind } from "./dialect/dialect.js";
 import { ConfigurationError, ModelRegistrationError, ValidationError } from "./errors.js";
 import type { ModelManager } from "./manager.js";
 import { verifyPassword } from "./password.js";
-import { isZodObject } from "./zod-to-columns.js";
+import { describeField, isZodObject, unstorable } from "./zod-to-columns.js";
 
 /** The fields of a model: a Zod shape. */
 export type ModelShape = Record<string, z.ZodType>;
@@ -239,8 +240,10 @@ export function Model<S extends ModelShape>(shape: S | z.ZodObject<S>): ModelCla
 }
 
 /**
- * Validates write data against a schema: unknown keys and schema failures are a `ValidationError`
- * carrying the Zod issues. Returns the parsed output (defaults applied).
+ * Validates write data against a schema: unknown keys, schema failures and values no database stores
+ * exactly (dates outside 0001-9999, bigints outside 64 bits; see `unstorable`) are a
+ * `ValidationError` carrying the issues, each naming its field. Returns the parsed output (defaults
+ * applied).
  *
  * @example
  * ```ts
@@ -264,7 +267,45 @@ export function validateData(schema: z.ZodObject, data: unknown, model: string):
   }
   const result = schema.safeParse(data);
   if (!result.success) throw validationError(model, result.error);
-  return result.data as Record<string, unknown>;
+  const parsed = result.data as Record<string, unknown>;
+  for (const [name, kind] of rangedFields(schema)) {
+    const problem = unstorable(kind, parsed[name]);
+    if (problem !== undefined) {
+      throw new ValidationError(
+        `${model}: invalid data: ${name}: ${problem}, got ${shownValue(parsed[name])}`,
+        [{ path: [name], message: problem, code: "custom" }],
+      );
+    }
+  }
+  return parsed;
+}
+
+function shownValue(value: unknown): string {
+  return value instanceof Date
+    ? value.toISOString()
+    : `${String(value)}${typeof value === "bigint" ? "n" : ""}`;
+}
+
+const rangedFieldsOf = new WeakMap<z.ZodObject, ReadonlyArray<readonly [string, ColumnKind]>>();
+
+/** The fields of a schema whose values have a storable range (dates, bigints), computed once. */
+function rangedFields(schema: z.ZodObject): ReadonlyArray<readonly [string, ColumnKind]> {
+  let fields = rangedFieldsOf.get(schema);
+  if (fields === undefined) {
+    const found: Array<readonly [string, ColumnKind]> = [];
+    for (const [name, field] of Object.entries(schema.shape)) {
+      let kind: ColumnKind;
+      try {
+        kind = describeField(name, field as z.ZodType).kind;
+      } catch {
+        continue; // not a column type: registration refuses the model, an unregistered draft may hold it
+      }
+      if (kind === "date" || kind === "bigint") found.push([name, kind]);
+    }
+    fields = found;
+    rangedFieldsOf.set(schema, fields);
+  }
+  return fields;
 }
 
 /**

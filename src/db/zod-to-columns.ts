@@ -14,8 +14,58 @@ export interface FieldInfo {
   /** The default, when it is a plain literal (used for `DEFAULT` in `addColumn`). */
   readonly defaultValue?: string | number | boolean | bigint | null;
   readonly enumValues?: readonly string[];
-  /** The field's own schema, used to validate criteria values and partial updates. */
+  /**
+   * The field's own schema, used to validate criteria values and partial updates; for dates and
+   * bigints it also refuses values no database stores exactly (see `unstorable`).
+   */
   readonly schema: z.ZodType;
+}
+
+/** The instants every database stores exactly: 0001-01-01 to 9999-12-31 (UTC), in milliseconds. */
+export const DATE_RANGE = {
+  min: Date.parse("0001-01-01T00:00:00.000Z"),
+  max: Date.parse("9999-12-31T23:59:59.999Z"),
+} as const;
+
+/** The `bigint` values every database stores: signed 64 bits. */
+export const BIGINT_RANGE = { min: -(2n ** 63n), max: 2n ** 63n - 1n } as const;
+
+/**
+ * Why a value of a field of this kind cannot be stored exactly on every database, or `undefined`
+ * when it can. Dates are stored from 0001-01-01 to 9999-12-31 (UTC): PostgreSQL has no year 0, the
+ * ISO text SQLite stores sorts wrongly past 9999, and MariaDB's `DATETIME` ends there. Bigints are
+ * signed 64-bit integers. Other kinds are left to the schema.
+ *
+ * @example
+ * ```ts
+ * unstorable("bigint", 2n ** 64n); // "bigint values are stored in signed 64 bits (...)"
+ * unstorable("date", new Date("2024-01-01")); // undefined
+ * ```
+ */
+export function unstorable(kind: ColumnKind, value: unknown): string | undefined {
+  if (kind === "date" && value instanceof Date) {
+    const time = value.getTime();
+    if (time >= DATE_RANGE.min && time <= DATE_RANGE.max) return undefined;
+    return Number.isNaN(time)
+      ? "expected a valid Date"
+      : "dates are stored from 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (UTC) on every database";
+  }
+  if (kind === "bigint" && typeof value === "bigint") {
+    if (value >= BIGINT_RANGE.min && value <= BIGINT_RANGE.max) return undefined;
+    return `bigint values are stored in signed 64 bits (${BIGINT_RANGE.min} to ${BIGINT_RANGE.max})`;
+  }
+  return undefined;
+}
+
+/** The field schema plus a check that refuses unstorable values (dates and bigints only). */
+function storable(name: string, kind: ColumnKind, schema: z.ZodType): z.ZodType {
+  if (kind !== "date" && kind !== "bigint") return schema;
+  return schema.check((payload) => {
+    const problem = unstorable(kind, payload.value);
+    if (problem !== undefined) {
+      payload.issues.push({ code: "custom", message: problem, input: payload.value, path: [name] });
+    }
+  });
 }
 
 interface Def {
@@ -102,8 +152,12 @@ export function describeField(name: string, schema: z.ZodType): FieldInfo {
             return { ...base, kind: "enum", enumValues: values as string[] };
           return { ...base, kind: values.every((v) => Number.isInteger(v)) ? "integer" : "float" };
         }
-        if (def.type === "literal") return { ...base, ...literalKind(name, def.values ?? []) };
-        return { ...base, kind: kindOf(name, def) };
+        if (def.type === "literal") {
+          const literal = literalKind(name, def.values ?? []);
+          return { ...base, ...literal, schema: storable(name, literal.kind, schema) };
+        }
+        const kind = kindOf(name, def);
+        return { ...base, kind, schema: storable(name, kind, schema) };
       }
     }
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { type KeyValue, RecordNotFoundError } from "../db/index.js";
+import { httpErrorSchema } from "./error-handler.js";
 import { LIST_OPTIONS, type ModelLike, modelSchemas, requireManager } from "./model-schemas.js";
 import { prepareZodRoute } from "./zod-compiler.js";
 
@@ -21,6 +22,11 @@ export interface CrudRoutesOptions {
   readonly defaultLimit?: number;
   /** OpenAPI tags of the routes (default: the model name). */
   readonly tags?: readonly string[];
+  /**
+   * The noun of the routes' OpenAPI `operationId`s (default: the model name): `listUser`,
+   * `getUser`, `createUser`, `patchUser`, `deleteUser`. Set it when a model has two sets of routes.
+   */
+  readonly operationName?: string;
   /**
    * Runs on a validated create or patch body before it is written, e.g. to hash a password
    * (not needed for fields the model hashes itself).
@@ -50,6 +56,7 @@ type Query = Record<string, unknown>;
  * | `DELETE {prefix}/:key` | `delete(key)` | 204, or 404 |
  *
  * Unknown query names and body fields, and values of the wrong type, are a 400 naming the field.
+ * Each route's schema has an `operationId` and the 4xx answers it can give (`httpErrorSchema`).
  *
  * @example
  * ```ts
@@ -72,9 +79,15 @@ export function crudRoutes(model: ModelLike, options: CrudRoutesOptions = {}): F
   const tags = [...(options.tags ?? [model.name])];
   const defaultLimit = options.defaultLimit ?? 100;
   const beforeWrite = options.beforeWrite;
+  // The message is for the log: the 404 body is the same for every route (see toHttpError).
   const notFound = (key: unknown) =>
     new RecordNotFoundError(`no ${model.name} with ${keyField} = ${String(key)}`);
   const recordList = z.array(schemas.record);
+  const noun = options.operationName ?? model.name;
+  const canCollide = manager.uniqueFields.length > 0;
+  // The 4xx answers of each route, for its schema (and so its OpenAPI document).
+  const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [code, httpErrorSchema]));
+  const bodyErrors = [400, 413, 415];
 
   return async function registersCrudRoutes(fastify: FastifyInstance) {
     // Prepare the Zod schemas here too, so the routes work without registersPlugin.
@@ -86,9 +99,10 @@ export function crudRoutes(model: ModelLike, options: CrudRoutesOptions = {}): F
         {
           schema: {
             summary: `List ${model.name} records`,
+            operationId: `list${noun}`,
             tags,
             querystring: schemas.listQuery,
-            response: { 200: recordList },
+            response: { 200: recordList, ...errors(400) },
           },
         },
         async function listRecords(request: FastifyRequest) {
@@ -112,9 +126,10 @@ export function crudRoutes(model: ModelLike, options: CrudRoutesOptions = {}): F
         {
           schema: {
             summary: `Get a ${model.name} by ${keyField}`,
+            operationId: `get${noun}`,
             tags,
             params: schemas.params,
-            response: { 200: schemas.record },
+            response: { 200: schemas.record, ...errors(400, 404) },
           },
         },
         async function getRecord(request: FastifyRequest) {
@@ -129,9 +144,13 @@ export function crudRoutes(model: ModelLike, options: CrudRoutesOptions = {}): F
         {
           schema: {
             summary: `Create a ${model.name}`,
+            operationId: `create${noun}`,
             tags,
             body: schemas.create,
-            response: { 201: schemas.record },
+            response: {
+              201: schemas.record,
+              ...errors(...bodyErrors, ...(canCollide || !schemas.managedKey ? [409] : [])),
+            },
           },
         },
         async function createRecord(request: FastifyRequest, reply: FastifyReply) {
@@ -149,10 +168,11 @@ export function crudRoutes(model: ModelLike, options: CrudRoutesOptions = {}): F
         {
           schema: {
             summary: `Change fields of a ${model.name}`,
+            operationId: `patch${noun}`,
             tags,
             params: schemas.params,
             body: schemas.patch,
-            response: { 200: schemas.record },
+            response: { 200: schemas.record, ...errors(...bodyErrors, 404, ...(canCollide ? [409] : [])) },
           },
         },
         async function patchRecord(request: FastifyRequest) {
@@ -174,9 +194,10 @@ export function crudRoutes(model: ModelLike, options: CrudRoutesOptions = {}): F
         {
           schema: {
             summary: `Delete a ${model.name}`,
+            operationId: `delete${noun}`,
             tags,
             params: schemas.params,
-            response: { 204: z.null().describe("No content") },
+            response: { 204: z.null().describe("No content"), ...errors(400, 404) },
           },
         },
         async function deleteRecord(request: FastifyRequest, reply: FastifyReply) {

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
 import {
   ConnectionError,
   DuplicateKeyError,
@@ -8,12 +9,20 @@ import {
   UniqueConstraintError,
   ValidationError,
 } from "../db/index.js";
+import { ForbiddenJsonKeyError } from "./json-body.js";
+import type { HttpPart } from "./zod-compiler.js";
 
-/** One field problem in a 400 body: `path` is dotted (`"body.email"`, `"limit"`). */
+/**
+ * One field problem in a 400 body. `path` is the field's dotted path inside the data that was
+ * checked (`"email"`, `"items.0.qty"`), the same for Fastify's request validation and for a
+ * `ValidationError` thrown by a handler or by registers/db; `in` names the request part when the
+ * request schema found it (`"body"`, `"querystring"`, `"params"`, `"headers"`).
+ */
 export interface HttpIssue {
   readonly path: string;
   readonly message: string;
   readonly code: string;
+  readonly in?: HttpPart;
 }
 
 /** The JSON body of every error response. */
@@ -21,7 +30,11 @@ export interface HttpErrorBody {
   readonly statusCode: number;
   /** The HTTP reason phrase (`"Not Found"`). */
   readonly error: string;
-  /** A stable code: `REGISTERS_...` for registry errors, `FST_...` for Fastify's, `INTERNAL_SERVER_ERROR`. */
+  /**
+   * A stable code: `REGISTERS_...` for registers' errors, `FST_...` for Fastify's, the error's own
+   * `code` for an application's 4xx error (else the reason phrase in upper snake case, `"UNAUTHORIZED"`),
+   * `INTERNAL_SERVER_ERROR`.
+   */
   readonly code: string;
   readonly message: string;
   /** Field problems (400 only). */
@@ -29,6 +42,33 @@ export interface HttpErrorBody {
   /** The unique fields that collided (409 on a unique constraint). */
   readonly fields?: readonly string[];
 }
+
+/**
+ * The Zod schema of {@link HttpErrorBody}, for the error responses of a route's schema (OpenAPI
+ * documents it as the `HttpError` component). `crudRoutes` declares it for the 4xx answers of each route.
+ *
+ * @example
+ * ```ts
+ * app.post("/login", { schema: { body: Login, response: { 200: users.record, 401: httpErrorSchema } } }, login);
+ * ```
+ */
+export const httpErrorSchema = z.looseObject({
+  statusCode: z.int(),
+  error: z.string(),
+  code: z.string(),
+  message: z.string(),
+  issues: z
+    .array(
+      z.object({
+        path: z.string(),
+        message: z.string(),
+        code: z.string(),
+        in: z.enum(["body", "querystring", "params", "headers"]).optional(),
+      }),
+    )
+    .optional(),
+  fields: z.array(z.string()).optional(),
+});
 
 /** The answer for an error: status and body, and whether it is a server fault to log in full. */
 export interface HttpErrorResponse {
@@ -74,23 +114,40 @@ function dotted(path: readonly PropertyKey[]): string {
   return path.map(String).join(".");
 }
 
-/** Fastify validation entries (Ajv's, or the Zod compiler's) as issues: `body.email`, `querystring.limit`. */
+const PARTS: ReadonlySet<string> = new Set(["body", "querystring", "params", "headers"]);
+
+/** Fastify validation entries (Ajv's, or the Zod compiler's) as issues: `{ path: "email", in: "body" }`. */
 function validationIssues(
   entries: readonly FastifyValidationEntry[],
   context: string | undefined,
 ): HttpIssue[] {
+  const part = context !== undefined && PARTS.has(context) ? { in: context as HttpPart } : {};
   return entries.map((entry) => {
     const segments = (entry.instancePath ?? "").split("/").filter((s) => s !== "");
     const extra = entry.params?.missingProperty ?? entry.params?.additionalProperty;
     if (extra !== undefined) segments.push(extra);
-    const path = [context, ...segments].filter((s) => s !== undefined && s !== "").join(".");
-    return { path, message: entry.message ?? "is invalid", code: entry.keyword ?? "invalid" };
+    return {
+      path: segments.join("."),
+      message: entry.message ?? "is invalid",
+      code: entry.keyword ?? "invalid",
+      ...part,
+    };
   });
 }
 
+/** `"Unauthorized"` -> `"UNAUTHORIZED"`: the code of a client error that has none. */
+function reasonCode(status: number): string {
+  return (STATUS_CODES[status] ?? "CLIENT_ERROR").toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+}
+
+/** The 404 message of a missing record, the same on every route (never registers/db's message, which names the table). */
+const RECORD_NOT_FOUND = "the requested record does not exist";
+
 /**
  * Maps an error to its HTTP answer (a pure function; `registersErrorHandler` sends it):
- * `RecordNotFoundError` -> 404, `DuplicateKeyError` / `UniqueConstraintError` -> 409,
+ * `RecordNotFoundError` -> 404 with one wording for every route (`"the requested record does not
+ * exist"`: registers/db's message names the table and is only logged), `DuplicateKeyError` /
+ * `UniqueConstraintError` -> 409, a `"__proto__"` key in a JSON body -> 400 saying so,
  * `ValidationError` / `InvalidQueryError` -> 400 with the field issues, `ConnectionError` -> 503,
  * Fastify's validation errors and malformed JSON -> 400, a body too large -> 413, other client
  * errors (4xx `statusCode`) keep their status, anything else -> 500 with a generic body: no SQL, no
@@ -99,11 +156,12 @@ function validationIssues(
  * @example
  * ```ts
  * toHttpError(new RecordNotFoundError("no User where id = 7"));
- * // { statusCode: 404, body: { statusCode: 404, error: "Not Found", code: "REGISTERS_RECORD_NOT_FOUND", message: "no User where id = 7" }, serverFault: false }
+ * // { statusCode: 404, body: { statusCode: 404, error: "Not Found", code: "REGISTERS_RECORD_NOT_FOUND", message: "the requested record does not exist" }, serverFault: false }
  * ```
  */
 export function toHttpError(error: unknown): HttpErrorResponse {
-  if (error instanceof RecordNotFoundError) return respond(404, error.code, error.message);
+  if (error instanceof RecordNotFoundError) return respond(404, error.code, RECORD_NOT_FOUND);
+  if (error instanceof ForbiddenJsonKeyError) return respond(400, error.code, error.message);
   if (error instanceof UniqueConstraintError) {
     return respond(409, error.code, `${error.fields.join(", ")} already taken`, { fields: error.fields });
   }
@@ -130,7 +188,7 @@ export function toHttpError(error: unknown): HttpErrorResponse {
   const status = fastify.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500 && Number.isInteger(status)) {
     // Errors raised on purpose for the client (reply.code(4xx) / httpErrors): their message is meant to be read.
-    const code = typeof fastify.code === "string" ? fastify.code : (STATUS_CODES[status] ?? "CLIENT_ERROR");
+    const code = typeof fastify.code === "string" && fastify.code !== "" ? fastify.code : reasonCode(status);
     return respond(status, code, typeof fastify.message === "string" ? fastify.message : "");
   }
   return GENERIC_500();
@@ -151,4 +209,23 @@ export function registersErrorHandler(error: unknown, request: FastifyRequest, r
   if (answer.serverFault) request.log.error({ err: error }, "request failed");
   else request.log.info({ err: error, statusCode: answer.statusCode }, "request rejected");
   void reply.code(answer.statusCode).type("application/json; charset=utf-8").send(answer.body);
+}
+
+/**
+ * A Fastify not-found handler answering an unknown route with the same body as every other error:
+ * `{ statusCode: 404, error: "Not Found", code: "FST_ERR_NOT_FOUND", message: "no route GET /nope" }`
+ * (Fastify's own 404 has no `code`). `registersPlugin` installs it with the error handler.
+ *
+ * @example
+ * ```ts
+ * app.setNotFoundHandler(registersNotFoundHandler);
+ * ```
+ */
+export function registersNotFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split("?", 1)[0];
+  request.log.info({ method: request.method, url: path }, "route not found");
+  void reply
+    .code(404)
+    .type("application/json; charset=utf-8")
+    .send(body(404, "FST_ERR_NOT_FOUND", `no route ${request.method} ${path}`));
 }

@@ -20,9 +20,17 @@ export {
   type HttpErrorBody,
   type HttpErrorResponse,
   type HttpIssue,
+  httpErrorSchema,
   registersErrorHandler,
+  registersNotFoundHandler,
   toHttpError,
 } from "./error-handler.js";
+export {
+  ForbiddenJsonKeyError,
+  type JsonBodyOptions,
+  type JsonKeyAction,
+  parseJsonBody,
+} from "./json-body.js";
 export {
   type JsonSchemaOptions,
   type ModelJsonSchemaOptions,
@@ -38,8 +46,10 @@ export {
   managerFor,
   modelSchemas,
 } from "./model-schemas.js";
+export { type OpenApiOptions, openApiOptions } from "./openapi.js";
 export { type RegistersPluginOptions, registersPlugin } from "./plugin.js";
 export {
+  type HttpPart,
   isZodSchema,
   prepareZodRoute,
   ResponseValidationError,

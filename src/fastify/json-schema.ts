@@ -6,6 +6,11 @@ import { type ModelLike, modelSchemas } from "./model-schemas.js";
 export interface JsonSchemaOptions {
   /** `"input"` for what a client sends (defaults optional), `"output"` (default) for what it receives. */
   readonly io?: "input" | "output";
+  /**
+   * Names of shared schemas: a schema (at any depth, the root too) for which it returns a name
+   * becomes `{ $ref: name }` instead of its inlined JSON Schema.
+   */
+  readonly ref?: (schema: core.$ZodType) => string | undefined;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -19,15 +24,24 @@ type JsonObject = Record<string, unknown>;
  * ```ts
  * zodToJsonSchema(z.object({ name: z.string(), at: z.date() }));
  * // { type: "object", properties: { name: { type: "string" }, at: { type: "string", format: "date-time" } }, ... }
+ * zodToJsonSchema(z.array(User.schema), { ref: (s) => (s === User.schema ? "#/components/schemas/User" : undefined) });
+ * // { type: "array", items: { $ref: "#/components/schemas/User" } }
  * ```
  */
 export function zodToJsonSchema(schema: core.$ZodType, options: JsonSchemaOptions = {}): JsonObject {
   const io = options.io ?? "output";
+  const ref = options.ref;
   const json = z.toJSONSchema(schema, {
     io,
     target: "draft-07",
     unrepresentable: "any",
     override(ctx) {
+      const name = ref?.(ctx.zodSchema as core.$ZodType);
+      if (name !== undefined) {
+        for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as JsonObject)[key];
+        ctx.jsonSchema.$ref = name;
+        return;
+      }
       const type = (ctx.zodSchema._zod.def as { type: string }).type;
       if (type === "date") {
         ctx.jsonSchema.type = "string";
@@ -71,9 +85,27 @@ export function modelJsonSchema(
   };
 }
 
+/** The component name of a schema `modelComponents` returned, with the direction it was converted for. */
+const componentNames = new WeakMap<
+  core.$ZodType,
+  { readonly name: string; readonly io: "input" | "output" }
+>();
+
+/** Registers `schema` as the OpenAPI component `name` (converted with `io`). @internal */
+export function nameComponent(schema: core.$ZodType, name: string, io: "input" | "output"): void {
+  componentNames.set(schema, { name, io });
+}
+
+/** The component name of `schema` when it was converted for `io`, else `undefined`. @internal */
+export function componentName(schema: core.$ZodType, io: "input" | "output"): string | undefined {
+  const found = componentNames.get(schema);
+  return found !== undefined && found.io === io ? found.name : undefined;
+}
+
 /**
  * OpenAPI `components.schemas` for models: `<Name>` (the response shape), `<Name>Create` and
- * `<Name>Patch` (request bodies). Pass them to `@fastify/swagger`.
+ * `<Name>Patch` (request bodies). Pass them to `@fastify/swagger`; with `openApiOptions()` the routes
+ * that use these schemas (`crudRoutes`, `modelSchemas(User).record`) refer to them by `$ref`.
  *
  * @example
  * ```ts
@@ -88,10 +120,15 @@ export function modelComponents(
 ): Record<string, JsonObject> {
   const out: Record<string, JsonObject> = {};
   for (const model of models) {
-    const { record, create, patch } = modelJsonSchema(model, options);
-    out[model.name] = record;
-    out[`${model.name}Create`] = create;
-    out[`${model.name}Patch`] = patch;
+    const schemas = modelSchemas(model, options);
+    for (const [name, schema, io] of [
+      [model.name, schemas.record, "output"],
+      [`${model.name}Create`, schemas.create, "input"],
+      [`${model.name}Patch`, schemas.patch, "input"],
+    ] as const) {
+      nameComponent(schema, name, io);
+      out[name] = zodToJsonSchema(schema, { io });
+    }
   }
   return out;
 }

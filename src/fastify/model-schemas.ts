@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type * as core from "zod/v4/core";
-import { ModelManager } from "../db/index.js";
+import { isPasswordHash, ModelManager } from "../db/index.js";
 
 /** What registers/fastify needs of a model class: its name and Zod object (`Model(...)` classes). */
 export interface ModelLike {
@@ -126,30 +126,40 @@ export interface ModelSchemas {
   readonly listQuery: z.ZodObject;
 }
 
-/**
- * Zod schemas for a model's HTTP routes, derived from `Model.schema` and its manager (key field,
- * database-managed key, hidden fields). `crudRoutes` uses them; use them in hand-written routes too.
- *
- * @example
- * ```ts
- * const users = modelSchemas(User);
- * app.post("/users", { schema: { body: users.create, response: { 201: users.record } } }, handler);
- * ```
- */
-export function modelSchemas(model: ModelLike, options: ModelSchemasOptions = {}): ModelSchemas {
+type BodySchemas = Omit<ModelSchemas, "listQuery"> & { readonly filters: Shape };
+
+/** Schemas already built, per model and set of hidden fields: the same objects every time (OpenAPI `$ref`s rely on it). */
+const built = new WeakMap<ModelLike, Map<string, BodySchemas>>();
+
+/** Refuses a ready-made hash sent for a hashed field: it would set a password the client knows, skipping the schema's rules. */
+function refuseHashes(hashed: readonly string[]) {
+  return function noPasswordHash(data: Record<string, unknown>, ctx: z.RefinementCtx): void {
+    for (const name of hashed) {
+      if (typeof data[name] === "string" && isPasswordHash(data[name])) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: "a password hash is not accepted here: send the plain text, it is hashed on write",
+        });
+      }
+    }
+  };
+}
+
+function buildBodySchemas(model: ModelLike, hidden: readonly string[]): BodySchemas {
   const manager = requireManager(model);
   const shape = shapeOf(model);
   const keyField = manager.keyField;
   const managedKey = manager.table.columns.some((c) => c.name === keyField && c.autoincrement);
-  const hidden = hiddenFields(model, options.hidden);
-  const maxLimit = options.maxLimit ?? 1000;
+  const hashed = manager.hashedFields;
 
   const record: Shape = {};
   const create: Shape = {};
   const patch: Shape = {};
   const filters: Shape = {};
   for (const [name, field] of Object.entries(shape)) {
-    if (!hidden.includes(name)) record[name] = field;
+    // A stored record always has its key: `id: z.int().nullable().default(null)` is a non-null int here.
+    if (!hidden.includes(name)) record[name] = name === keyField ? unwrap(field) : field;
     if (!(managedKey && name === keyField)) create[name] = field;
     if (name !== keyField) patch[name] = z.optional(unwrap(field, new Set(["nullable"])));
     if (
@@ -160,16 +170,44 @@ export function modelSchemas(model: ModelLike, options: ModelSchemasOptions = {}
       filters[name] = z.optional(unwrap(field));
     }
   }
-  const sortable = Object.keys(shape).filter((name) => !hidden.includes(name));
-  const orderBy = [...sortable, ...sortable.map((name) => `-${name}`)] as [string, ...string[]];
   return {
     keyField,
     managedKey,
     hidden,
+    filters,
     record: z.object(record),
-    create: z.strictObject(create),
-    patch: z.strictObject(patch),
+    create: z.strictObject(create).superRefine(refuseHashes(hashed)),
+    patch: z.strictObject(patch).superRefine(refuseHashes(hashed)),
     params: z.strictObject({ [keyField]: unwrap(shape[keyField]) }),
+  };
+}
+
+/**
+ * Zod schemas for a model's HTTP routes, derived from `Model.schema` and its manager (key field,
+ * database-managed key, hidden fields). `crudRoutes` uses them; use them in hand-written routes too.
+ * `record` has a non-null key; `create` and `patch` refuse a ready-made password hash for a
+ * `hashedFields` field (a 400 on that field: it would bypass the field's own rules). The same model
+ * and `hidden` give the same schema objects.
+ *
+ * @example
+ * ```ts
+ * const users = modelSchemas(User);
+ * app.post("/users", { schema: { body: users.create, response: { 201: users.record } } }, handler);
+ * ```
+ */
+export function modelSchemas(model: ModelLike, options: ModelSchemasOptions = {}): ModelSchemas {
+  const hidden = hiddenFields(model, options.hidden);
+  const key = JSON.stringify([...hidden].sort());
+  let byHidden = built.get(model);
+  if (byHidden === undefined) built.set(model, (byHidden = new Map()));
+  let schemas = byHidden.get(key);
+  if (schemas === undefined) byHidden.set(key, (schemas = buildBodySchemas(model, hidden)));
+  const { filters, ...rest } = schemas;
+  const maxLimit = options.maxLimit ?? 1000;
+  const sortable = Object.keys(shapeOf(model)).filter((name) => !hidden.includes(name));
+  const orderBy = [...sortable, ...sortable.map((name) => `-${name}`)] as [string, ...string[]];
+  return {
+    ...rest,
     listQuery: z.strictObject({
       ...filters,
       limit: z.int().min(0).max(maxLimit).optional(),

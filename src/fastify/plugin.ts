@@ -1,12 +1,16 @@
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import { SchemaError } from "../db/index.js";
-import { registersErrorHandler } from "./error-handler.js";
+import { registersErrorHandler, registersNotFoundHandler } from "./error-handler.js";
+import { installJsonBodyParser } from "./json-body.js";
 import { type ModelLike, requireManager } from "./model-schemas.js";
 import { prepareZodRoute } from "./zod-compiler.js";
 
 /** Options of {@link registersPlugin}. */
 export interface RegistersPluginOptions {
-  /** The registered models this service uses: their tables are set up on start, their engines closed on close. */
+  /**
+   * The registered models this service uses: their engines are reopened on registration (after an
+   * earlier app's `close()`), their tables set up on start, their engines disposed on close.
+   */
   readonly models: readonly ModelLike[];
   /**
    * On `onReady`: `"create"` (default) creates missing tables; `"check"` only checks them with
@@ -14,8 +18,17 @@ export interface RegistersPluginOptions {
    * `"none"` does neither.
    */
   readonly schema?: "create" | "check" | "none";
-  /** Install {@link registersErrorHandler} (default `true`). */
+  /**
+   * Install {@link registersErrorHandler} and {@link registersNotFoundHandler} (default `true`), so
+   * every error body, an unknown route's 404 included, has a `code`.
+   */
   readonly errorHandler?: boolean;
+  /**
+   * Replace the `application/json` body parser with one that says why it refuses a `"__proto__"`
+   * key (`REGISTERS_FORBIDDEN_JSON_KEY`) instead of calling the body "not valid JSON"; it follows
+   * Fastify's `onProtoPoisoning` / `onConstructorPoisoning` options (default `true`).
+   */
+  readonly jsonParser?: boolean;
   /** Accept Zod schemas in route `schema` (default `true`): see `prepareZodRoute`. */
   readonly zod?: boolean;
 }
@@ -23,7 +36,8 @@ export interface RegistersPluginOptions {
 /**
  * Fastify plugin that wires registers models into a service, like the seed's FastAPI `lifespan`:
  * creates missing tables (or checks them) on `onReady`, closes the models' database engines on
- * `onClose`, maps registry errors to HTTP statuses, and lets routes use Zod schemas (`User.schema`)
+ * `onClose`, maps registry errors to HTTP statuses (unknown routes too), says why a JSON body with a
+ * `"__proto__"` key is refused, and lets routes use Zod schemas (`User.schema`)
  * for validation, serialization and `@fastify/swagger`. Applies to the whole instance (not encapsulated).
  *
  * @example
@@ -44,7 +58,13 @@ export const registersPlugin: FastifyPluginAsync<RegistersPluginOptions> = async
   if (mode !== "create" && mode !== "check" && mode !== "none") {
     throw new TypeError(`registersPlugin: schema must be "create", "check" or "none", got ${String(mode)}`);
   }
-  if (options.errorHandler !== false) fastify.setErrorHandler(registersErrorHandler);
+  // A new app uses the models again, also after an earlier app's close() disposed their engines.
+  for (const { manager } of managers) manager.reopen();
+  if (options.errorHandler !== false) {
+    fastify.setErrorHandler(registersErrorHandler);
+    fastify.setNotFoundHandler(registersNotFoundHandler);
+  }
+  if (options.jsonParser !== false) installJsonBodyParser(fastify);
   if (options.zod !== false) fastify.addHook("onRoute", prepareZodRoute);
 
   fastify.addHook("onReady", async function setUpTables() {

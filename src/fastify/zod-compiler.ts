@@ -26,6 +26,11 @@ export function isZodSchema(value: unknown): value is ZodSchema {
 /** JSON Schemas produced from Zod by {@link zodRouteSchema}, mapped back to their Zod schema. */
 const zodOfJson = new WeakMap<object, ZodSchema>();
 
+/** The Zod schema a route's JSON Schema was made from by {@link zodRouteSchema}, if any. @internal */
+export function zodSourceOf(json: unknown): ZodSchema | undefined {
+  return typeof json === "object" && json !== null ? zodOfJson.get(json) : undefined;
+}
+
 /**
  * The Zod schema behind a route schema: the schema itself when it is Zod, the Zod schema a JSON
  * Schema was made from (by this module), else a Zod schema built from the JSON Schema

@@ -59,7 +59,8 @@ describe("a real CLI process", () => {
     assert.deepEqual(r, { code: 1, stdout: "", stderr: "Error: database is locked\n" });
     const v = cli("--verbose", "fail");
     assert.equal(v.code, 1);
-    assert.match(v.stderr, /^Error: database is locked\nError: database is locked\n\s+at /);
+    assert.match(v.stderr, /^Error: database is locked\n\s+at /);
+    assert.equal(v.stderr.match(/database is locked/g)?.length, 1, "the message is printed once");
   });
 
   it("parses every argument kind end to end; progress draws nothing when piped", () => {

@@ -274,8 +274,37 @@ describe("run(): errors and exit codes", () => {
     const s = await runCaptured(app(), ["throw-string"]);
     assert.deepEqual([s.stderr, s.code], ["Error: plain string\n", 1]);
     const v = await runCaptured(app(), ["--verbose", "boom"]);
-    assert.match(v.stderr, /^Error: disk full\nError: disk full\n\s+at /);
+    assert.match(v.stderr, /^Error: disk full\n\s+at /);
     assert.equal(v.code, 1);
+  });
+
+  it("--verbose prints the message once, then the stack frames and the cause", async () => {
+    const cli = new CommandRegistry({ name: "app" });
+    cli.register({ name: "fail" }, () => {
+      throw new TypeError("bad thing\non two lines", { cause: new Error("root cause") });
+    });
+    cli.register({ name: "renamed" }, () => {
+      const error = new Error("first");
+      error.message = "second"; // the stack's header still says "first"
+      throw error;
+    });
+    cli.register({ name: "custom" }, () => {
+      const error = new Error("custom");
+      error.stack = "recorded elsewhere";
+      throw error;
+    });
+    const v = await runCaptured(cli, ["--verbose", "fail"]);
+    assert.equal(v.code, 1);
+    assert.match(
+      v.stderr,
+      /^Error: bad thing\non two lines\n {4}at .*\n(?: {4}at .*\n)*Caused by: Error: root cause\n {4}at /,
+    );
+    assert.equal(v.stderr.match(/bad thing/g)?.length, 1, v.stderr);
+    const renamed = await runCaptured(cli, ["--verbose", "renamed"]);
+    assert.match(renamed.stderr, /^Error: second\n {4}at /);
+    assert.doesNotMatch(renamed.stderr, /first/);
+    const custom = await runCaptured(cli, ["--verbose", "custom"]);
+    assert.equal(custom.stderr, "Error: custom\nrecorded elsewhere\n");
   });
 
   it("a handler error message is trimmed, and a blank one falls back to the error's name", async () => {
@@ -305,6 +334,30 @@ describe("run(): errors and exit codes", () => {
     const r = await runCaptured(cli, ["pick", "5"]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^error: n must be at most 3\n\nUsage: app pick <n>/);
+  });
+
+  it("a UsageError a handler throws without naming a command prints the running command's usage", async () => {
+    const { UsageError } = await import("../../src/cli/index.js");
+    const cli = new CommandRegistry({ name: "app" });
+    const tooMany = () => {
+      throw new UsageError("n must be at most 3");
+    };
+    cli.register({ name: "pick", args: { n: z.int() } }, ({ n }) => (n > 3 ? tooMany() : n));
+    cli.group("db").register({ name: "migrate", args: { steps: z.int() } }, tooMany);
+    cli.register({ name: "guarded", args: { n: z.int() } }, () => "ran");
+    const r = await runCaptured(cli, ["pick", "5"]);
+    assert.deepEqual([r.code, r.stdout], [2, ""]);
+    assert.equal(
+      r.stderr,
+      "error: n must be at most 3\n\nUsage: app pick <n>\nRun 'app pick --help' for details.\n",
+    );
+    const nested = await runCaptured(cli, ["db", "migrate", "1"]);
+    assert.match(nested.stderr, /^error: n must be at most 3\n\nUsage: app db migrate <steps>\n/);
+    const hooked = await runCaptured(cli, ["guarded", "1"], {
+      middleware: new MiddlewareChain().addPre(tooMany),
+    });
+    assert.match(hooked.stderr, /^error: n must be at most 3\n\nUsage: app guarded <n>\n/);
+    assert.doesNotMatch(r.stderr + nested.stderr + hooked.stderr, /<command>/);
   });
 
   it("a missing dependency is an Error exit 1; a failing pre-hook stops the command", async () => {

@@ -42,7 +42,9 @@ for (const target of databases) {
       assert.equal(result, "deep");
     });
 
-    it("savepoints nest to 6 levels; a throw at each level keeps exactly the rows outside it", { timeout: 20_000 }, async () => {
+    it("savepoints nest to 6 levels; a throw at each level keeps exactly the rows outside it", {
+      timeout: 20_000,
+    }, async () => {
       const depth = 6;
       for (let failAt = 1; failAt <= depth; failAt++) {
         await Row.objects.truncate();
@@ -62,7 +64,10 @@ for (const target of databases) {
           if (k === failAt) throw new Error(`boom at ${k}`);
         };
         if (failAt === 1) {
-          await assert.rejects(Row.objects.transaction(() => level(1)), /boom at 1/);
+          await assert.rejects(
+            Row.objects.transaction(() => level(1)),
+            /boom at 1/,
+          );
         } else {
           await Row.objects.transaction(() => level(1));
         }
@@ -123,10 +128,12 @@ for (const target of databases) {
           Row.objects.transaction(async () => {
             await Row.objects.create({ name: "before DDL" });
             await Late.objects.create({ label: "first use" });
-            await Row.objects.transaction(async () => {
-              await Row.objects.create({ name: "in savepoint" });
-              throw new Error("savepoint undo");
-            }).catch(() => undefined);
+            await Row.objects
+              .transaction(async () => {
+                await Row.objects.create({ name: "in savepoint" });
+                throw new Error("savepoint undo");
+              })
+              .catch(() => undefined);
             throw new Error("undo all");
           }),
           /undo all/,
@@ -184,7 +191,10 @@ for (const target of databases) {
       assert.equal(error.code, "REGISTERS_ENGINE_DISPOSED");
       assert.match(error.message, /reopen\(\)/);
       await assert.rejects(Row.objects.create({ name: "lost?" }), EngineDisposedError);
-      await assert.rejects(Row.objects.transaction(async () => 1), EngineDisposedError);
+      await assert.rejects(
+        Row.objects.transaction(async () => 1),
+        EngineDisposedError,
+      );
       await assert.rejects(Row.objects.get(1), EngineDisposedError);
       Row.objects.reopen();
       // A file or a server keeps its rows; an in-memory database starts empty, as documented.
@@ -258,7 +268,10 @@ for (const target of databases) {
         if (target.name === "postgres") assert.ok(inner instanceof TransactionAbortedError, String(inner));
         else assert.equal(inner, "inner resolved");
       });
-      assert.deepEqual(await names(), target.name === "postgres" ? ["dup", "outer"] : ["dup", "outer", "inner"]);
+      assert.deepEqual(
+        await names(),
+        target.name === "postgres" ? ["dup", "outer"] : ["dup", "outer", "inner"],
+      );
     });
   });
 }

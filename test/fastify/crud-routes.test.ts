@@ -6,8 +6,8 @@ import { after, before, describe, it } from "node:test";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
-import { databaseRegistry, Model } from "../../src/db/index.js";
-import { crudRoutes, registersPlugin } from "../../src/fastify/index.js";
+import { databaseRegistry, hashPassword, Model } from "../../src/db/index.js";
+import { crudRoutes, modelSchemas, registersPlugin } from "../../src/fastify/index.js";
 import { http, listen } from "./_http.js";
 
 const dir = mkdtempSync(join(tmpdir(), "registers-crud-"));
@@ -25,7 +25,28 @@ class Person extends Model({
 @databaseRegistry(url, { tableName: "codes", keyField: "code", autoCreate: false })
 class Code extends Model({ code: z.string().min(1), label: z.string() }) {}
 
+@databaseRegistry(url, { tableName: "logins", hashedFields: ["secret"], autoCreate: false })
+class Login extends Model({ id: z.int().nullable().default(null), secret: z.string().min(8) }) {}
+
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("modelSchemas", () => {
+  it("create and patch refuse a ready-made hash for a hashed field, before registers/db sees it", async () => {
+    const { create, patch, record } = modelSchemas(Login);
+    const hash = await hashPassword("a");
+    for (const schema of [create, patch]) {
+      const result = schema.safeParse({ secret: hash });
+      assert.equal(result.success, false);
+      assert.deepEqual(
+        result.error?.issues.map((i) => [i.path.join("."), i.code]),
+        [["secret", "custom"]],
+      );
+      assert.equal(schema.safeParse({ secret: "long enough" }).success, true);
+    }
+    assert.equal(record.safeParse({ id: null }).success, false, "a stored record has its key");
+    assert.equal(modelSchemas(Login).create, create, "the same schema objects, so OpenAPI can $ref them");
+  });
+});
 
 describe("registersPlugin lifecycle", () => {
   it("schema: 'check' refuses to start while a table is missing, naming it", async () => {
@@ -118,7 +139,8 @@ describe("crudRoutes", () => {
     assert.deepEqual(names((await http(base, "GET", "/people?active=false")).json), ["Bob"]);
     const bad = await http(base, "GET", "/people?role=root");
     assert.equal(bad.status, 400);
-    assert.equal(bad.json.issues[0].path, "querystring.role");
+    assert.equal(bad.json.issues[0].path, "role");
+    assert.equal(bad.json.issues[0].in, "querystring");
     assert.equal((await http(base, "GET", "/people?age=old")).status, 400);
   });
 
@@ -164,6 +186,57 @@ describe("crudRoutes", () => {
     assert.deepEqual(Object.keys(spec.paths["/people/{id}"]).sort(), ["delete", "get", "patch"]);
     assert.deepEqual(Object.keys(spec.paths["/codes/{code}"]), ["get"]);
     assert.deepEqual(spec.paths["/people"].get.tags, ["Person"]);
+  });
+
+  it("a missing record reads the same on GET, PATCH and DELETE, without the table name", async () => {
+    const answers = [
+      await http(base, "GET", "/people/99999"),
+      await http(base, "PATCH", "/people/99999", { age: 1 }),
+      await http(base, "PATCH", "/people/99999", {}),
+      await http(base, "DELETE", "/people/99999"),
+      await http(base, "GET", "/codes/nowhere"),
+    ];
+    for (const r of answers) {
+      assert.equal(r.status, 404, r.text);
+      assert.deepEqual(r.json, answers[0].json);
+    }
+    assert.equal(answers[0].json.code, "REGISTERS_RECORD_NOT_FOUND");
+    assert.doesNotMatch(answers[0].text, /people|codes/);
+  });
+
+  it("gives each route an operationId, its 4xx answers and a record with a non-null key", async () => {
+    type Operation = { operationId: string; responses: Record<string, { content?: Record<string, any> }> };
+    const spec = app.swagger() as unknown as { paths: Record<string, Record<string, Operation>> };
+    const operations = Object.values(spec.paths).flatMap((methods) => Object.values(methods));
+    assert.deepEqual(operations.map((o) => o.operationId).sort(), [
+      "createCode",
+      "createPerson",
+      "deletePerson",
+      "getCode",
+      "getPerson",
+      "listPerson",
+      "patchPerson",
+    ]);
+    const statuses = (path: string, method: string) => Object.keys(spec.paths[path][method].responses).sort();
+    assert.deepEqual(statuses("/people", "get"), ["200", "400"]);
+    assert.deepEqual(statuses("/people", "post"), ["201", "400", "413", "415"]);
+    assert.deepEqual(
+      statuses("/codes", "post"),
+      ["201", "400", "409", "413", "415"],
+      "a client-chosen key can collide",
+    );
+    assert.deepEqual(statuses("/people/{id}", "get"), ["200", "400", "404"]);
+    assert.deepEqual(statuses("/people/{id}", "patch"), ["200", "400", "404", "413", "415"]);
+    assert.deepEqual(statuses("/people/{id}", "delete"), ["204", "400", "404"]);
+    const notFound = spec.paths["/people/{id}"].get.responses["404"].content?.["application/json"].schema;
+    assert.deepEqual(notFound.required, ["statusCode", "error", "code", "message"]);
+    const record = spec.paths["/people/{id}"].get.responses["200"].content?.["application/json"].schema;
+    assert.deepEqual(record.properties.id, {
+      type: "integer",
+      minimum: -9007199254740991,
+      maximum: 9007199254740991,
+    });
+    assert.ok(record.required.includes("id"));
   });
 
   it("rejects an unknown route name", () => {

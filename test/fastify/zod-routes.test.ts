@@ -108,8 +108,8 @@ describe("Zod compilers in Fastify routes", () => {
     assert.equal(bad.status, 400);
     // A plain z.object strips unknown keys (Zod's default); crudRoutes uses strict objects.
     assert.deepEqual(
-      bad.json.issues.map((i: { path: string }) => i.path),
-      ["body.token"],
+      bad.json.issues.map((i: { path: string; in: string }) => `${i.in}: ${i.path}`),
+      ["body: token"],
     );
   });
 

@@ -9,6 +9,7 @@ import type {
   Session,
   TableSpec,
 } from "../dialect.js";
+import { jsonList } from "../json-list.js";
 import { describeServer, loadDriver, type ServerUrl, scrubSecret, tlsOptions } from "../server-url.js";
 import { MysqlDriver, type MysqlModule } from "./mysql-driver.js";
 import { classifyMysqlError, isMysqlConnectionFailure, type KeyInfo } from "./mysql-errors.js";
@@ -17,6 +18,21 @@ const MAX_IDENTIFIER_LENGTH = 64;
 /** Fixed per connection: strict writes, no zero dates, and `\` escapes in literals (LIKE ... ESCAPE '\\'). */
 const SQL_MODE =
   "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION";
+/**
+ * The `JSON_TABLE` column type of an `in` list per field kind: strings compare under the tables'
+ * own `utf8mb4_bin` collation, dates as `DATETIME(3)` (encoded `YYYY-MM-DD HH:MM:SS.mmm`).
+ */
+const LIST_TYPES: Record<ColumnKind, string> = {
+  integer: "BIGINT",
+  bigint: "BIGINT",
+  boolean: "BIGINT",
+  float: "DOUBLE",
+  date: "DATETIME(3)",
+  string: "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+  enum: "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+  uuid: "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+  json: "JSON",
+};
 /** MySQL's largest LIMIT, for an OFFSET without a LIMIT. */
 const NO_LIMIT = "18446744073709551615";
 
@@ -227,6 +243,16 @@ export class MysqlDialect implements Dialect {
 
   begin(): string {
     return "START TRANSACTION";
+  }
+
+  inList(column: string, kind: ColumnKind, param: string, negate: boolean): string {
+    const list = `JSON_TABLE(${param}, '$[*]' COLUMNS (v ${LIST_TYPES[kind]} PATH '$')) AS registers_list`;
+    return `${column} ${negate ? "NOT IN" : "IN"} (SELECT v FROM ${list})`;
+  }
+
+  encodeList(kind: ColumnKind, values: readonly unknown[]): unknown {
+    // bigints stay bigints: jsonList writes their digits (encode would make them JSON strings).
+    return jsonList(kind === "bigint" ? values : values.map((value) => this.encode(kind, value)));
   }
 
   encode(kind: ColumnKind, value: unknown): unknown {

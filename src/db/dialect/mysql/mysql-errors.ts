@@ -39,9 +39,9 @@ export function isMysqlConnectionFailure(error: unknown): boolean {
 
 /**
  * Classifies a `mysql2` error by errno / code, never by message text. The one exception is the NAME of
- * the violated unique key on errno 1062: MySQL and MariaDB report it nowhere but inside the message
- * (`... for key 'email_key'`), so only that trailing quoted name is read, and mapped back to columns
- * through this dialect's deterministic key names (`<column>_key`, `PRIMARY`).
+ * the violated unique key on errno 1062: MySQL and MariaDB report it nowhere but at the end of the
+ * message (`Duplicate entry '<value>' for key '<name>'`, neither part escaped), so only that name is
+ * read, and mapped back to columns through this dialect's key names (`<column>_key`, `PRIMARY`).
  *
  * @example
  * ```ts
@@ -75,11 +75,11 @@ export function classifyMysqlError(error: unknown, keys: ReadonlyMap<string, Key
   }
 }
 
+const FOR_KEY = " for key '";
+
 function duplicateEntry(fields: MysqlErrorFields, keys: ReadonlyMap<string, KeyInfo>): DriverErrorKind {
-  const quoted = typeof fields.message === "string" ? /'([^']*)'$/.exec(fields.message)?.[1] : undefined;
-  if (quoted === undefined) return { kind: "unique" };
-  // MySQL 8 qualifies the key with its table (`users.email_key`); MariaDB does not.
-  const key = quoted.slice(quoted.lastIndexOf(".") + 1);
+  const key = typeof fields.message === "string" ? duplicateKeyName(fields.message, keys) : undefined;
+  if (key === undefined) return { kind: "unique" };
   if (key === "PRIMARY") return { kind: "unique", constraint: key, primaryKey: true };
   const known = keys.get(key);
   if (known) return { kind: "unique", constraint: key, columns: [...known.columns] };
@@ -87,4 +87,28 @@ function duplicateEntry(fields: MysqlErrorFields, keys: ReadonlyMap<string, KeyI
     return { kind: "unique", constraint: key, columns: [key.slice(0, -"_key".length)] };
   }
   return { kind: "unique", constraint: key };
+}
+
+/**
+ * The key name of a duplicate-entry message. Neither the value nor the name is escaped (a field named
+ * `o'brien` has the key `o'brien_key`), and the value comes first and may hold quotes or the text
+ * `for key '`, so the name is read from the END: the longest key this dialect created (or `PRIMARY`)
+ * that the message ends with as `for key '<name>'`, or as `.<name>'` (MySQL 8 qualifies the name with
+ * its table: `users.email_key`); else the text after the last `for key '` (and its last dot).
+ */
+function duplicateKeyName(message: string, keys: ReadonlyMap<string, KeyInfo>): string | undefined {
+  if (!message.endsWith("'")) return undefined;
+  let best: string | undefined;
+  for (const name of [...keys.keys(), "PRIMARY"]) {
+    if (best !== undefined && name.length <= best.length) continue;
+    const start = message.length - name.length - 1;
+    if (start < 1 || !message.endsWith(`${name}'`)) continue;
+    const exact = message.endsWith(`${FOR_KEY}${name}'`);
+    if (exact || (message[start - 1] === "." && message.lastIndexOf(FOR_KEY, start) >= 0)) best = name;
+  }
+  if (best !== undefined) return best;
+  const at = message.lastIndexOf(FOR_KEY);
+  if (at < 0 || message.length < at + FOR_KEY.length + 1) return undefined;
+  const quoted = message.slice(at + FOR_KEY.length, -1);
+  return quoted.slice(quoted.lastIndexOf(".") + 1);
 }

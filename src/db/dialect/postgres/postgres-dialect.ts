@@ -18,6 +18,18 @@ import {
 } from "./postgres-errors.js";
 
 const INT8_OID = 20;
+/** The element type of an `in` list's array parameter per field kind (the column's own type). */
+const LIST_TYPES: Record<ColumnKind, string> = {
+  integer: "bigint",
+  bigint: "bigint",
+  float: "double precision",
+  boolean: "boolean",
+  string: "text",
+  enum: "text",
+  uuid: "uuid",
+  date: "timestamptz",
+  json: "jsonb",
+};
 const MAX_IDENTIFIER_BYTES = 63;
 
 /**
@@ -202,6 +214,16 @@ export class PostgresDialect implements Dialect {
 
   begin(): string {
     return "BEGIN";
+  }
+
+  inList(column: string, kind: ColumnKind, param: string, negate: boolean): string {
+    const list = `${param}::${LIST_TYPES[kind]}[]`;
+    return negate ? `${column} <> ALL(${list})` : `${column} = ANY(${list})`;
+  }
+
+  encodeList(kind: ColumnKind, values: readonly unknown[]): unknown {
+    // pg sends a JS array as an array literal, each element as text.
+    return values.map((value) => this.encode(kind, value));
   }
 
   encode(kind: ColumnKind, value: unknown): unknown {

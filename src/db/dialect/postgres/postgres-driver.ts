@@ -1,5 +1,5 @@
-import type { Connection, Driver, Row, RunResult, Statement } from "../dialect.js";
 import { TransactionAbortedError } from "../../errors.js";
+import type { Connection, Driver, Row, RunResult, Statement } from "../dialect.js";
 import { sqlState } from "./postgres-errors.js";
 
 /** The part of the `pg` package this driver calls (so `pg` stays an optional peer). */
@@ -243,7 +243,9 @@ class PostgresConnection implements Connection {
     else if (/^(COMMIT|ROLLBACK)\s*$/i.test(sql)) this.#inTransaction = false;
     if (undoing) this.abortedBy = undefined;
     else if (/^COMMIT\b/i.test(sql) && result.command === "ROLLBACK") {
-      throw new TransactionAbortedError("PostgreSQL answered COMMIT with ROLLBACK: nothing of the transaction was kept");
+      throw new TransactionAbortedError(
+        "PostgreSQL answered COMMIT with ROLLBACK: nothing of the transaction was kept",
+      );
     }
   }
 

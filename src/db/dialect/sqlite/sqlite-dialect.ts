@@ -8,7 +8,9 @@ import type {
   Session,
   TableSpec,
 } from "../dialect.js";
-import { type SqliteDatabase, SqliteDriver } from "./sqlite-driver.js";
+import { jsonList } from "../json-list.js";
+import { loadSqliteBinding, type SqliteDriverName, type SqliteHandle } from "./sqlite-binding.js";
+import { SqliteDriver } from "./sqlite-driver.js";
 import { classifySqliteError } from "./sqlite-errors.js";
 
 /** A parsed SQLite URL: an absolute file path, or the process-wide in-memory database. */
@@ -16,10 +18,16 @@ export interface SqliteTarget {
   /** Absolute file path, or `":memory:"`. */
   readonly filename: string;
   readonly memory: boolean;
+  /**
+   * The binding the URL asked for (`?driver=better-sqlite3` or `?driver=node`); absent: the
+   * `REGISTERS_SQLITE_DRIVER` environment variable, else the default of the running Node line.
+   */
+  readonly driver?: SqliteDriverName;
 }
 
 /**
- * SQLite through better-sqlite3. Types: integers and `bigint` are `INTEGER` (bigints read back with
+ * SQLite through better-sqlite3 or Node's built-in node:sqlite (see `loadSqliteBinding` for which).
+ * The dialect chooses and loads the binding in `createDriver()`; the engine never sees which. Types: integers and `bigint` are `INTEGER` (bigints read back with
  * `safeIntegers`), floats `REAL`, booleans `INTEGER` 0/1 (read back as booleans), dates ISO-8601 `TEXT`,
  * JSON `TEXT`, enums `TEXT CHECK (...)`. Files use WAL and `foreign_keys=ON`.
  *
@@ -42,31 +50,26 @@ export class SqliteDialect implements Dialect {
   }
 
   async createDriver(): Promise<Driver> {
-    const { default: Database } = await import("better-sqlite3");
-    let db: (SqliteDatabase & { pragma(text: string): unknown; function: unknown }) | undefined;
+    const binding = loadSqliteBinding(this.target.driver);
+    let db: SqliteHandle | undefined;
     try {
-      db = new Database(this.target.filename) as unknown as SqliteDatabase & {
-        pragma(text: string): unknown;
-        function: unknown;
-      };
+      db = binding.open(this.target.filename);
       if (!this.target.memory) {
-        db.pragma("journal_mode = WAL");
-        db.pragma("synchronous = NORMAL");
-        db.pragma("busy_timeout = 5000");
+        db.exec("PRAGMA journal_mode = WAL");
+        db.exec("PRAGMA synchronous = NORMAL");
+        db.exec("PRAGMA busy_timeout = 5000");
       }
-      db.pragma("foreign_keys = ON");
-      (
-        db as unknown as { function(name: string, opts: object, fn: (...args: unknown[]) => unknown): void }
-      ).function("registers_like", { deterministic: true }, likeCaseSensitive);
+      db.exec("PRAGMA foreign_keys = ON");
+      db.function("registers_like", { deterministic: true }, likeCaseSensitive);
     } catch (error) {
       if (db?.open) db.close();
       throw new ConnectionError(
-        `cannot open SQLite database ${this.target.filename}: check that its directory exists and is writable, ` +
-          "and that the file is a SQLite database",
+        `cannot open SQLite database ${this.target.filename} (with ${binding.name === "node" ? "node:sqlite" : "better-sqlite3"}): ` +
+          "check that its directory exists and is writable, and that the file is a SQLite database",
         { cause: error },
       );
     }
-    return new SqliteDriver(db);
+    return new SqliteDriver(db, binding.name);
   }
 
   quote(identifier: string): string {
@@ -168,6 +171,14 @@ export class SqliteDialect implements Dialect {
 
   begin(): string {
     return "BEGIN IMMEDIATE";
+  }
+
+  inList(column: string, _kind: ColumnKind, param: string, negate: boolean): string {
+    return `${column} ${negate ? "NOT IN" : "IN"} (SELECT value FROM json_each(${param}))`;
+  }
+
+  encodeList(kind: ColumnKind, values: readonly unknown[]): unknown {
+    return jsonList(values.map((value) => this.encode(kind, value)));
   }
 
   encode(kind: ColumnKind, value: unknown): unknown {

@@ -1,7 +1,8 @@
 import { RegistryError } from "../../errors.js";
 import type { Connection, Driver, Row, RunResult, Statement, StatementHints } from "../dialect.js";
+import type { SqliteDriverName } from "./sqlite-binding.js";
 
-/** The part of a better-sqlite3 prepared statement this driver calls. */
+/** The part of a better-sqlite3 prepared statement this driver calls (node:sqlite: see `NodeSqliteDatabase`). */
 export interface SqliteStatement {
   all(...params: unknown[]): unknown[];
   get(...params: unknown[]): unknown;
@@ -33,14 +34,17 @@ type Waiter = () => void;
  */
 export class SqliteDriver implements Driver {
   readonly db: SqliteDatabase;
+  /** The binding under `db`: `"better-sqlite3"` or `"node"` (node:sqlite). */
+  readonly binding: SqliteDriverName;
   /** The connection handed out by `acquire()`, or `null` when free. */
   holder: SqliteConnection | null = null;
   readonly #waiters: Waiter[] = [];
   readonly #statements = new Map<string, SqliteDriverStatement>();
   readonly #native = new Map<string, SqliteStatement>();
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SqliteDatabase, binding: SqliteDriverName = "better-sqlite3") {
     this.db = db;
+    this.binding = binding;
   }
 
   /** The native prepared statement for this SQL text and hints, prepared once. */
