@@ -1,3 +1,8 @@
+/**
+ * Criteria and ordering: validates a criteria object (values, lists, operators, `or`/`and`/`not`)
+ * against the model's fields and compiles it to a `WHERE` condition with bound parameters, cached
+ * by shape; parses and renders `orderBy`. It may import dialect types, errors and zod-to-columns.
+ */
 import type { Dialect } from "./dialect/dialect.js";
 import { InvalidQueryError } from "./errors.js";
 import { type FieldInfo, unstorable } from "./zod-to-columns.js";

@@ -1,8 +1,14 @@
+/**
+ * `databaseRegistry(url, options)`: the decorator (or plain call) that validates a model's options,
+ * builds its `ModelManager` on the URL's engine and installs `Model.objects`. The top of
+ * registers/db with `index.ts`: it may import the facade, model-base, the engine and zod-to-
+ * columns.
+ */
 import type { z } from "zod";
 import { engineFor } from "./engine.js";
 import { ConfigurationError, ModelRegistrationError } from "./errors.js";
 import { ModelManager } from "./manager.js";
-import { MANAGER, ModelBase, RESERVED_MEMBERS, RESERVED_STATICS } from "./model.js";
+import { MANAGER, ModelBase, RESERVED_MEMBERS, RESERVED_STATICS } from "./model-base.js";
 import { describeShape, type FieldInfo, isZodObject } from "./zod-to-columns.js";
 
 /** Options of `databaseRegistry(url, options)` and `new DatabaseRegistry(Model, url, options)`. */

@@ -1,5 +1,10 @@
+/**
+ * Eager loading (`include`, `prefetch`): resolves dotted relationship paths on a model and loads
+ * each level with one query per relationship, storing the results on the rows. It may import
+ * relations, model-base and errors.
+ */
 import { RelationshipError } from "./errors.js";
-import type { ModelBase } from "./model.js";
+import type { ModelBase } from "./model-base.js";
 import { type Relation, relationsOf, storePreloaded } from "./relations.js";
 
 /** One relationship to load for a set of owners, and what to load from its results. */

@@ -1,3 +1,8 @@
+/**
+ * The engine: one per database URL, shared by every model on it, holding the dialect and the driver
+ * (the SQLite connection or a server pool), opened on first use, disposed for good by `dispose()`.
+ * It may import dialect modules (server dialects only through a dynamic import) and errors.
+ */
 import type { Dialect, Driver, Session } from "./dialect/dialect.js";
 import { createSqliteDialect, parseSqliteUrl } from "./dialect/sqlite/index.js";
 import { ConfigurationError, EngineDisposedError } from "./errors.js";

@@ -1,3 +1,7 @@
+/**
+ * Password hashing for `hashedFields`: salted scrypt hashes in a self-describing text format,
+ * verification in constant time, and the format check. A leaf: it imports only node:crypto.
+ */
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
 
 /**

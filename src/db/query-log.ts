@@ -1,3 +1,8 @@
+/**
+ * The statement log (`onQuery`): wraps an engine's driver while listeners exist, timing every
+ * statement (transactions included) and reporting it; costs nothing while nobody listens. It may
+ * import dialect and engine types.
+ */
 import type { Connection, Driver, Session, Statement, StatementHints } from "./dialect/dialect.js";
 import type { Engine } from "./engine.js";
 

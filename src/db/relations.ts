@@ -1,6 +1,12 @@
+/**
+ * Relationships (`HasMany`, `BelongsTo`, `HasManyThrough`, `relate()`): their declarations, lazy
+ * loading through accessors and the batch loaders eager loading uses. It reaches other models'
+ * managers only through `ModelPort`; it may import model-base, ports, value-key and errors.
+ */
 import { RelationshipError } from "./errors.js";
-import type { ModelManager } from "./manager.js";
-import { type ModelBase, managerOfClass } from "./model.js";
+import { type ModelBase, managerOfClass } from "./model-base.js";
+import type { ModelPort } from "./ports.js";
+import { valueKey } from "./value-key.js";
 
 /** A model class as relations name it (through a thunk, so forward references work). */
 export type RelatedModel<M> = abstract new (...args: never[]) => M;
@@ -131,7 +137,7 @@ export type RelationDecorator<V> = (<This extends ModelBase>(
   context: ClassAccessorDecoratorContext<This, Promise<V>>,
 ) => ClassAccessorDecoratorResult<This, Promise<V>>) & { readonly relation: Relation<V> };
 
-type AnyManager = ModelManager<ModelBase>;
+type AnyManager = ModelPort;
 
 function manager(model: unknown, role: string): AnyManager {
   try {
@@ -158,23 +164,6 @@ function requireField(owner: AnyManager, field: string, option: string): void {
 /** Most keys one eager-loading query binds (`IN (...)`); more keys run in several queries. */
 const CHUNK = 10_000;
 
-/**
- * A Map key under which equal database values meet: numbers and bigints by numeric value, strings
- * by text, Dates by time (an integer key may come back as a bigint on one side only).
- */
-function groupKey(value: unknown): unknown {
-  switch (typeof value) {
-    case "string":
-      return `s${value}`;
-    case "bigint":
-      return `n${value}`;
-    case "number":
-      return Number.isInteger(value) ? `n${value}` : value;
-    default:
-      return value instanceof Date ? `d${value.getTime()}` : value;
-  }
-}
-
 function field(instance: unknown, name: string): unknown {
   return (instance as Record<string, unknown>)[name];
 }
@@ -186,7 +175,7 @@ function distinctValues(instances: readonly unknown[], name: string): unknown[] 
   for (const instance of instances) {
     const value = field(instance, name);
     if (value === null || value === undefined) continue;
-    const key = groupKey(value);
+    const key = valueKey(value);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(value);
@@ -215,7 +204,7 @@ async function filterIn(
     const last = chunk[chunk.length - 1];
     while (chunk.length < size) chunk.push(last);
     const rows = await target.filter({ [name]: chunk }, orderBy === undefined ? undefined : { orderBy });
-    for (const row of rows) out.push(row);
+    for (const row of rows) out.push(row as ModelBase);
   }
   return out;
 }
@@ -289,7 +278,7 @@ export function HasMany<M extends ModelBase>(
       );
       const groups = new Map<unknown, M[]>();
       for (const row of rows) {
-        const key = groupKey(field(row, options.foreignKey));
+        const key = valueKey(field(row, options.foreignKey));
         const group = groups.get(key);
         if (group === undefined) groups.set(key, [row as unknown as M]);
         else group.push(row as unknown as M);
@@ -297,7 +286,7 @@ export function HasMany<M extends ModelBase>(
       const out = new Map<ModelBase, M[]>();
       for (const owner of owners) {
         const value = field(owner, localKey);
-        const group = value === null || value === undefined ? undefined : groups.get(groupKey(value));
+        const group = value === null || value === undefined ? undefined : groups.get(valueKey(value));
         out.set(owner, group === undefined ? [] : group.slice());
       }
       return out;
@@ -336,13 +325,13 @@ export function BelongsTo<M extends ModelBase>(
       );
       const byValue = new Map<unknown, M>();
       for (const row of rows) {
-        const key = groupKey(field(row, targetKey));
+        const key = valueKey(field(row, targetKey));
         if (!byValue.has(key)) byValue.set(key, row as unknown as M);
       }
       const out = new Map<ModelBase, M | null>();
       for (const owner of owners) {
         const value = field(owner, options.localKey);
-        out.set(owner, value === null || value === undefined ? null : (byValue.get(groupKey(value)) ?? null));
+        out.set(owner, value === null || value === undefined ? null : (byValue.get(valueKey(value)) ?? null));
       }
       return out;
     }),
@@ -383,13 +372,13 @@ export function HasManyThrough<M extends ModelBase>(
       for (const link of links) {
         const id = field(link, options.targetKey);
         if (id === null || id === undefined) continue;
-        const source = groupKey(field(link, options.sourceKey));
+        const source = valueKey(field(link, options.sourceKey));
         let entry = idsBySource.get(source);
         if (entry === undefined) {
           entry = { ids: [], seen: new Set() };
           idsBySource.set(source, entry);
         }
-        const key = groupKey(id);
+        const key = valueKey(id);
         if (entry.seen.has(key)) continue;
         entry.seen.add(key);
         entry.ids.push(id);
@@ -400,15 +389,15 @@ export function HasManyThrough<M extends ModelBase>(
         distinctValues(links, options.targetKey),
       );
       const byKey = new Map<unknown, M>();
-      for (const row of targets) byKey.set(groupKey(field(row, targetManager.keyField)), row as unknown as M);
+      for (const row of targets) byKey.set(valueKey(field(row, targetManager.keyField)), row as unknown as M);
       const out = new Map<ModelBase, M[]>();
       for (const owner of owners) {
         const value = field(owner, ownerManager.keyField);
-        const entry = value === null || value === undefined ? undefined : idsBySource.get(groupKey(value));
+        const entry = value === null || value === undefined ? undefined : idsBySource.get(valueKey(value));
         const list: M[] = [];
         if (entry !== undefined) {
           for (const id of entry.ids) {
-            const row = byKey.get(groupKey(id));
+            const row = byKey.get(valueKey(id));
             if (row !== undefined) list.push(row);
           }
         }

@@ -1,3 +1,7 @@
+/**
+ * Prepared statements by shape: SQL text built once per shape, the prepared handle kept per
+ * session. A leaf above the dialect types.
+ */
 import type { Session, Statement, StatementHints } from "./dialect/dialect.js";
 
 /** One cached statement shape: its SQL text, and its prepared handle on the last session used. */

@@ -1,3 +1,8 @@
+/**
+ * Zod types to columns: describes each field of a model's schema (column kind, nullability,
+ * default, enum values) and the ranges every database stores exactly. It may import dialect types
+ * and errors.
+ */
 import type { z } from "zod";
 import type { ColumnKind } from "./dialect/dialect.js";
 import { ConfigurationError } from "./errors.js";

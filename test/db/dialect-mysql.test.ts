@@ -259,7 +259,16 @@ describe("mysql dialect: against the server", { skip: skipUnlessServer(target) }
       [email, count, 1.5, true, new Date(1), 2n, "admin", "3f1d2b4e-8a6c-4c1e-9f00-123456789abc", {}].map(
         (v, i) => dialect.encode(kinds[i], v),
       );
-    const byEmail = driver.prepare(dialect.upsert("dlmy_kinds", cols, ["email"], cols.slice(1), [], "id"));
+    const byEmail = driver.prepare(
+      dialect.upsert({
+        table: "dlmy_kinds",
+        columns: cols,
+        conflict: ["email"],
+        update: cols.slice(1),
+        returning: [],
+        generatedKey: "id",
+      }),
+    );
     const first = await byEmail.run(values("up@example.com", 1));
     await insertRow(ALL_KINDS, {
       email: "other@example.com",
@@ -274,13 +283,30 @@ describe("mysql dialect: against the server", { skip: skipUnlessServer(target) }
     });
     const second = await byEmail.run(values("up@example.com", 2));
     assert.equal(second.lastInsertId, first.lastInsertId, "the updated row's key, not the last insert's");
-    const noUpdate = driver.prepare(dialect.upsert("dlmy_kinds", cols, ["email"], [], [], "id"));
+    const noUpdate = driver.prepare(
+      dialect.upsert({
+        table: "dlmy_kinds",
+        columns: cols,
+        conflict: ["email"],
+        update: [],
+        returning: [],
+        generatedKey: "id",
+      }),
+    );
     assert.equal((await noUpdate.run(values("up@example.com", 3))).lastInsertId, first.lastInsertId);
     const [row] = await driver
       .prepare(`SELECT ${q("count")} FROM ${q("dlmy_kinds")} WHERE id = ?`)
       .all([first.lastInsertId]);
     assert.equal(row.count, 2);
-    const byKey = driver.prepare(dialect.upsert("dlmy_kinds", ["id", ...cols], ["id"], cols, []));
+    const byKey = driver.prepare(
+      dialect.upsert({
+        table: "dlmy_kinds",
+        columns: ["id", ...cols],
+        conflict: ["id"],
+        update: cols,
+        returning: [],
+      }),
+    );
     await byKey.run([first.lastInsertId, ...values("moved@example.com", 9)]);
     const [moved] = await driver
       .prepare(`SELECT ${q("email")} FROM ${q("dlmy_kinds")} WHERE id = ?`)
@@ -465,7 +491,16 @@ describe("mysql dialect: against the server", { skip: skipUnlessServer(target) }
     };
     await driver.exec(dialect.dropTable(table.name));
     for (const s of dialect.createTable(table)) await driver.exec(s);
-    const upsert = driver.prepare(dialect.upsert(table.name, ["email", "n"], ["email"], ["n"], ["id"], "id"));
+    const upsert = driver.prepare(
+      dialect.upsert({
+        table: table.name,
+        columns: ["email", "n"],
+        conflict: ["email"],
+        update: ["n"],
+        returning: ["id"],
+        generatedKey: "id",
+      }),
+    );
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => upsert.run(["race@example.com", i])),
     );

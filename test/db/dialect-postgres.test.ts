@@ -293,16 +293,37 @@ describe("postgres dialect: against the server", { skip: skipUnlessServer(target
         (v, i) => dialect.encode(kinds[i], v),
       );
     const byEmail = driver.prepare(
-      dialect.upsert("dlpg_kinds", cols, ["email"], cols.slice(1), ["id", "count"], "id"),
+      dialect.upsert({
+        table: "dlpg_kinds",
+        columns: cols,
+        conflict: ["email"],
+        update: cols.slice(1),
+        returning: ["id", "count"],
+        generatedKey: "id",
+      }),
     );
     const first = await byEmail.run(values("up@example.com", 1));
     const second = await byEmail.run(values("up@example.com", 2));
     assert.equal(first.rows![0].id, second.rows![0].id);
     assert.equal(second.rows![0].count, 2);
-    const noUpdate = driver.prepare(dialect.upsert("dlpg_kinds", cols, ["email"], [], ["id"]));
+    const noUpdate = driver.prepare(
+      dialect.upsert({
+        table: "dlpg_kinds",
+        columns: cols,
+        conflict: ["email"],
+        update: [],
+        returning: ["id"],
+      }),
+    );
     assert.equal((await noUpdate.run(values("up@example.com", 3))).rows![0].id, first.rows![0].id);
     const byKey = driver.prepare(
-      dialect.upsert("dlpg_kinds", ["id", ...cols], ["id"], cols, ["id", "email"]),
+      dialect.upsert({
+        table: "dlpg_kinds",
+        columns: ["id", ...cols],
+        conflict: ["id"],
+        update: cols,
+        returning: ["id", "email"],
+      }),
     );
     const moved = await byKey.run([first.rows![0].id, ...values("moved@example.com", 9)]);
     assert.deepEqual(moved.rows![0], { id: first.rows![0].id, email: "moved@example.com" });
@@ -485,7 +506,16 @@ describe("postgres dialect: against the server", { skip: skipUnlessServer(target
     };
     await driver.exec(dialect.dropTable(table.name));
     for (const s of dialect.createTable(table)) await driver.exec(s);
-    const upsert = driver.prepare(dialect.upsert(table.name, ["email", "n"], ["email"], ["n"], ["id"], "id"));
+    const upsert = driver.prepare(
+      dialect.upsert({
+        table: table.name,
+        columns: ["email", "n"],
+        conflict: ["email"],
+        update: ["n"],
+        returning: ["id"],
+        generatedKey: "id",
+      }),
+    );
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => upsert.run(["race@example.com", i])),
     );

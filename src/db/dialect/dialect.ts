@@ -125,6 +125,27 @@ export interface Driver extends Session {
   close(): Promise<void>;
 }
 
+/**
+ * One upsert statement: `columns` are inserted in order with params 1..n (row `r` of `rows` takes
+ * params `r * columns.length + 1 ...`); on a conflict on `conflict`, `update` is set from the new
+ * row. Conflict values are distinct within a statement.
+ */
+export interface UpsertSpec {
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly conflict: readonly string[];
+  readonly update: readonly string[];
+  /** Columns to return (may be empty; dialects without `RETURNING` ignore it). */
+  readonly returning: readonly string[];
+  /**
+   * The database-managed key column: dialects without `RETURNING` (MySQL) use it so `lastInsertId`
+   * reports the key of an UPDATED row too (`ON DUPLICATE KEY UPDATE key = LAST_INSERT_ID(key)`).
+   */
+  readonly generatedKey?: string;
+  /** Rows inserted by the statement (default 1). */
+  readonly rows?: number;
+}
+
 /** Everything the manager needs from a database. */
 export interface Dialect {
   /** For messages and the capability table only; never branched on by the manager. */
@@ -167,24 +188,8 @@ export interface Dialect {
   dropTable(table: string): string;
   truncate(table: string): string;
   addColumn(table: string, column: ColumnSpec): string;
-  /**
-   * `INSERT ... ON CONFLICT (conflict) DO UPDATE SET update...` or the dialect's equivalent.
-   * `columns` are inserted in order with params 1..n; `returning` may be empty.
-   * `generatedKey` (optional, additive) names the database-managed key column: dialects without
-   * `RETURNING` (MySQL) use it so `lastInsertId` reports the key of the row that was UPDATED too
-   * (`ON DUPLICATE KEY UPDATE key = LAST_INSERT_ID(key)`); without it MySQL reports a stale id.
-   * `rows` (optional, additive, default 1) inserts that many rows in one statement: row `r`'s
-   * columns take params `r * columns.length + 1 ...`. Conflict values are distinct within a statement.
-   */
-  upsert(
-    table: string,
-    columns: readonly string[],
-    conflict: readonly string[],
-    update: readonly string[],
-    returning: readonly string[],
-    generatedKey?: string,
-    rows?: number,
-  ): string;
+  /** `INSERT ... ON CONFLICT (conflict) DO UPDATE SET update...` or the dialect's equivalent. */
+  upsert(spec: UpsertSpec): string;
   /** `LIMIT/OFFSET` tail; `null` means absent. Values are bound as parameters starting at `nextParam`. */
   limitOffset(
     limit: number | null,

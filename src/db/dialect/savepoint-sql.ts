@@ -1,3 +1,7 @@
+/**
+ * Savepoint statements, the same standard SQL on SQLite, PostgreSQL and MariaDB/MySQL, built from
+ * the dialect's quoting. It imports dialect types only.
+ */
 import type { Dialect } from "./dialect.js";
 
 /**

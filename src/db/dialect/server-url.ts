@@ -1,3 +1,7 @@
+/**
+ * Server URLs (PostgreSQL, MariaDB/MySQL): parsing, options, TLS, password scrubbing in messages
+ * and loading the optional driver package. It may import errors only.
+ */
 import { ConfigurationError } from "../errors.js";
 
 /** Node socket error codes that mean the server could not be reached or the link died. */

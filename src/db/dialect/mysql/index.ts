@@ -1,3 +1,7 @@
+/**
+ * The MariaDB/MySQL dialect's entry point, loaded only when a `mysql://` or `mariadb://` URL is
+ * used.
+ */
 import type { Dialect } from "../dialect.js";
 import { parseServerUrl, type ServerUrlRules } from "../server-url.js";
 import { MysqlDialect } from "./mysql-dialect.js";

@@ -1,3 +1,8 @@
+/**
+ * The MariaDB/MySQL dialect: SQL text, value codecs, catalog queries and error classification over
+ * `mysql2`. It may import the dialect seam, server-url, json-list and its driver and errors
+ * modules.
+ */
 import { createHash } from "node:crypto";
 import { ConfigurationError, ConnectionError } from "../../errors.js";
 import type {
@@ -8,6 +13,7 @@ import type {
   DriverErrorKind,
   Session,
   TableSpec,
+  UpsertSpec,
 } from "../dialect.js";
 import { jsonList } from "../json-list.js";
 import { describeServer, loadDriver, type ServerUrl, scrubSecret, tlsOptions } from "../server-url.js";
@@ -204,15 +210,7 @@ export class MysqlDialect implements Dialect {
     return sql;
   }
 
-  upsert(
-    table: string,
-    columns: readonly string[],
-    conflict: readonly string[],
-    update: readonly string[],
-    _returning: readonly string[],
-    generatedKey?: string,
-    rows = 1,
-  ): string {
+  upsert({ table, columns, conflict, update, generatedKey, rows = 1 }: UpsertSpec): string {
     const q = (c: string) => this.quote(c);
     const sets: string[] = [];
     // Makes insertId report the key of an updated row too (else MySQL reports a stale id).

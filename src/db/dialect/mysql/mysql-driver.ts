@@ -1,3 +1,8 @@
+/**
+ * A `mysql2` pool behind the `Driver` seam: prepared statements with `execute`, dedicated
+ * connections for transactions, connection failures as typed errors. It imports the dialect types
+ * only.
+ */
 import type { Connection, Driver, Row, RunResult, Statement } from "../dialect.js";
 
 /** The part of `mysql2/promise` this driver calls (so `mysql2` stays an optional peer). */

@@ -1,3 +1,7 @@
+/**
+ * MariaDB/MySQL error classification by errno, and the unique-key name read robustly from
+ * `ER_DUP_ENTRY`. It imports the dialect types only.
+ */
 import { ConnectionError, StatementTimeoutError } from "../../errors.js";
 import type { DriverErrorKind } from "../dialect.js";
 import { SOCKET_ERROR_CODES } from "../server-url.js";

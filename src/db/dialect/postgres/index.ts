@@ -1,3 +1,6 @@
+/**
+ * The PostgreSQL dialect's entry point, loaded only when a `postgres://` URL is used.
+ */
 import type { Dialect } from "../dialect.js";
 import { parseServerUrl, type ServerUrlRules } from "../server-url.js";
 import { PostgresDialect } from "./postgres-dialect.js";

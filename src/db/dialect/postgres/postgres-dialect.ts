@@ -1,3 +1,7 @@
+/**
+ * The PostgreSQL dialect: SQL text, value codecs, catalog queries and error classification over
+ * `pg`. It may import the dialect seam, server-url and its driver and errors modules.
+ */
 import { createHash } from "node:crypto";
 import { ConfigurationError, ConnectionError } from "../../errors.js";
 import type {
@@ -8,6 +12,7 @@ import type {
   DriverErrorKind,
   Session,
   TableSpec,
+  UpsertSpec,
 } from "../dialect.js";
 import { describeServer, loadDriver, type ServerUrl, scrubSecret, tlsOptions } from "../server-url.js";
 import { type PgModule, type PgTypeParsers, PostgresDriver } from "./postgres-driver.js";
@@ -172,15 +177,7 @@ export class PostgresDialect implements Dialect {
     return sql;
   }
 
-  upsert(
-    table: string,
-    columns: readonly string[],
-    conflict: readonly string[],
-    update: readonly string[],
-    returning: readonly string[],
-    _generatedKey?: string,
-    rows = 1,
-  ): string {
+  upsert({ table, columns, conflict, update, returning, rows = 1 }: UpsertSpec): string {
     const q = (c: string) => this.quote(c);
     // With nothing to update, a no-op assignment still lets RETURNING report the existing row.
     const sets = (update.length > 0 ? update : conflict.slice(0, 1)).map((c) => `${q(c)} = EXCLUDED.${q(c)}`);

@@ -1,3 +1,8 @@
+/**
+ * A `pg` pool behind the `Driver` seam: named prepared statements, dedicated connections for
+ * transactions that track PostgreSQL's aborted-transaction state, connection failures as typed
+ * errors. It may import the dialect types and errors.
+ */
 import { TransactionAbortedError } from "../../errors.js";
 import type { Connection, Driver, Row, RunResult, Statement } from "../dialect.js";
 import { sqlState } from "./postgres-errors.js";

@@ -1,3 +1,6 @@
+/**
+ * PostgreSQL error classification by SQLSTATE. It imports the dialect types only.
+ */
 import { ConnectionError, StatementTimeoutError } from "../../errors.js";
 import type { DriverErrorKind } from "../dialect.js";
 import { SOCKET_ERROR_CODES } from "../server-url.js";

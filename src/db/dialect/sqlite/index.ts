@@ -1,3 +1,6 @@
+/**
+ * The SQLite dialect's entry point (built in: no server, no optional package).
+ */
 import { isAbsolute, resolve } from "node:path";
 import { ConfigurationError } from "../../errors.js";
 import type { Dialect } from "../dialect.js";

@@ -1,3 +1,8 @@
+/**
+ * The SQLite dialect: URL parsing, SQL text, value codecs, catalog queries and error
+ * classification. It may import the dialect seam, json-list and the SQLite driver, binding and
+ * errors modules.
+ */
 import { ConfigurationError, ConnectionError } from "../../errors.js";
 import type {
   ColumnKind,
@@ -7,6 +12,7 @@ import type {
   DriverErrorKind,
   Session,
   TableSpec,
+  UpsertSpec,
 } from "../dialect.js";
 import { jsonList } from "../json-list.js";
 import { loadSqliteBinding, type SqliteDriverName, type SqliteHandle } from "./sqlite-binding.js";
@@ -136,15 +142,7 @@ export class SqliteDialect implements Dialect {
     return sql;
   }
 
-  upsert(
-    table: string,
-    columns: readonly string[],
-    conflict: readonly string[],
-    update: readonly string[],
-    returning: readonly string[],
-    _generatedKey?: string,
-    rows = 1,
-  ): string {
+  upsert({ table, columns, conflict, update, returning, rows = 1 }: UpsertSpec): string {
     const q = (c: string) => this.quote(c);
     const sets = (update.length > 0 ? update : conflict.slice(0, 1)).map((c) => `${q(c)} = excluded.${q(c)}`);
     const tail = returning.length > 0 ? ` RETURNING ${returning.map(q).join(", ")}` : "";

@@ -1,3 +1,8 @@
+/**
+ * SQLite's single connection behind the `Driver` seam, serialized: synchronous statements on the
+ * fast path, a FIFO queue while a transaction holds the connection. It may import the dialect types
+ * and errors.
+ */
 import { RegistryError } from "../../errors.js";
 import type { Connection, Driver, Row, RunResult, Statement, StatementHints } from "../dialect.js";
 import type { SqliteDriverName } from "./sqlite-binding.js";

@@ -1,3 +1,6 @@
+/**
+ * SQLite error classification by extended result code. It imports the dialect types only.
+ */
 import type { DriverErrorKind } from "../dialect.js";
 
 /** The fields of a better-sqlite3 `SqliteError` (or a node:sqlite error) this module reads. */

@@ -1,0 +1,89 @@
+/**
+ * Rows read back and instances built: decoding stored values per column kind, validating a row
+ * with the model's schema, building instances with their persisted key and dirty-tracking
+ * snapshot, and plain data from an instance. It may import model-base, the state's type and the
+ * value helpers.
+ */
+import type { z } from "zod";
+import type { Row, Statement } from "../dialect/dialect.js";
+import { hydrate, validationError } from "../model-base.js";
+import type { FieldInfo } from "../zod-to-columns.js";
+import type { ModelState } from "./state.js";
+import { frozenValue } from "./values.js";
+
+/** A stored value as the model holds it (rows read back, `values()`, conflict keys). */
+export function decodeValue(s: ModelState, field: FieldInfo, value: unknown): unknown {
+  if (value === null || value === undefined) return field.optional && !field.nullable ? undefined : null;
+  // A JS number in a number column needs no decoding on any dialect: skip the call.
+  if (typeof value === "number" && (field.kind === "integer" || field.kind === "float")) return value;
+  return s.d.decode(field.kind, value);
+}
+
+/** A row read back: decoded per column kind, validated by the schema, as an instance. */
+export function hydrateRow<T extends object>(s: ModelState<T>, row: Row): T {
+  const decoded = s.decoded;
+  for (let i = 0; i < decoded.length; i++) {
+    const field = decoded[i];
+    row[field.name] = decodeValue(s, field, row[field.name]);
+  }
+  let data: Record<string, unknown>;
+  try {
+    data = s.schema.parse(row) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof Error) || !("issues" in error)) throw error;
+    throw validationError(
+      s.model.name,
+      error as z.ZodError,
+      `a row read back from "${s.tableName}" breaks the model`,
+    );
+  }
+  return instanceOf(s, data, data[s.keyField]);
+}
+
+/** Every row read back as an instance. */
+export function hydrateRows<T extends object>(s: ModelState<T>, rows: Row[]): T[] {
+  const out = new Array<T>(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = hydrateRow(s, rows[i]);
+  return out;
+}
+
+/** An instance of validated, stored values (not mutated afterwards: they are its dirty-tracking snapshot). */
+export function instanceOf<T extends object>(
+  s: ModelState<T>,
+  values: Record<string, unknown>,
+  key: unknown,
+): T {
+  return hydrate(s.model, values, key, s.assign, snapshotOf(s, values));
+}
+
+/**
+ * The snapshot `save()` compares against: the values themselves, except that Dates and JSON values
+ * (mutable in place) are kept as their time and their JSON text.
+ */
+export function snapshotOf(s: ModelState, values: Record<string, unknown>): Record<string, unknown> {
+  const mutable = s.mutable;
+  if (mutable.length === 0) return values;
+  const snapshot = { ...values };
+  for (const field of mutable) snapshot[field.name] = frozenValue(field, values[field.name]);
+  return snapshot;
+}
+
+/** Data from an instance (its fields) or a plain object as it is. */
+export function plainData(s: ModelState, data: unknown): unknown {
+  if (data instanceof s.model) {
+    const out: Record<string, unknown> = {};
+    for (const name of s.columns) out[name] = (data as Record<string, unknown>)[name];
+    return out;
+  }
+  return data;
+}
+
+/** The first row of a statement, through its one-row path when the driver has one. */
+export function firstRow(
+  statement: Statement,
+  params: readonly unknown[],
+): Row | undefined | Promise<Row | undefined> {
+  if (statement.get !== undefined) return statement.get(params);
+  const rows = statement.all(params);
+  return rows instanceof Promise ? rows.then((r) => r[0]) : rows[0];
+}
