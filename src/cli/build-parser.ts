@@ -1,8 +1,13 @@
+// Parses a whole command line against a command table (`buildParser()`): global options, groups,
+// the command name or alias, then that command's own arguments through parseCommandArgs(). Also
+// holds `SHELLS`, the shells `completion <shell>` accepts. Works on the read-only `CommandTable`
+// view, never on the `CommandRegistry` class. May import types.ts, errors.ts, parse-args.ts,
+// suggest.ts and the `DIContainer` type.
 import type { DIContainer } from "./container.js";
 import { DependencyNotFoundError, UnknownCommandError, UsageError } from "./errors.js";
-import { type GlobalOptions, OUTPUT_FORMATS, type OutputFormat, parseCommandArgs } from "./parse-args.js";
-import type { CommandRegistry } from "./registry.js";
+import { outputFormat, parseCommandArgs } from "./parse-args.js";
 import { suggestSimilar } from "./suggest.js";
+import type { CommandTable, GlobalOptions, ParseResult, Shell } from "./types.js";
 
 /**
  * Shells `app completion <shell>` knows.
@@ -12,27 +17,7 @@ import { suggestSimilar } from "./suggest.js";
  * for (const shell of SHELLS) writeFileSync(`app.${shell}`, renderCompletion(cli, shell));
  * ```
  */
-export const SHELLS = ["bash", "zsh", "fish"] as const;
-/** One of `bash`, `zsh`, `fish`. */
-export type Shell = (typeof SHELLS)[number];
-
-/**
- * What a command line asks for. Only `kind: "command"` runs a handler.
- *
- * @example
- * ```ts
- * const parsed: ParseResult = buildParser(cli).parse(["--verbose", "greet", "Alice"]);
- * if (parsed.kind === "command") console.log(parsed.command, parsed.args, parsed.verbose); // greet { name: "Alice" } true
- * ```
- */
-export type ParseResult = GlobalOptions &
-  (
-    | { kind: "command"; command: string; args: Record<string, unknown> }
-    | { kind: "help" /** command or group path; `""` for the top level */; command: string }
-    | { kind: "version" }
-    | { kind: "none" /** group path, `""` at the top level */; group: string }
-    | { kind: "completion"; shell: Shell }
-  );
+export const SHELLS = ["bash", "zsh", "fish"] as const satisfies readonly Shell[];
 
 /** A parser built from a registry. */
 export interface Parser {
@@ -55,7 +40,7 @@ const GLOBAL_FLAGS = ["--help", "--version", "--verbose", "--output"];
  * const parsed = parser.parse(["greet", "Alice"]); // { kind: "command", command: "greet", args: { name: "Alice" }, verbose: false }
  * ```
  */
-export function buildParser(registry: CommandRegistry, container?: DIContainer): Parser {
+export function buildParser(registry: CommandTable, container?: DIContainer): Parser {
   if (container)
     for (const entry of registry.all())
       for (const spec of entry.specs)
@@ -64,7 +49,7 @@ export function buildParser(registry: CommandRegistry, container?: DIContainer):
   return { parse: (argv) => parseArgv(registry, argv) };
 }
 
-function parseArgv(root: CommandRegistry, argv: readonly string[]): ParseResult {
+function parseArgv(root: CommandTable, argv: readonly string[]): ParseResult {
   const tokens = [...argv].map(String);
   const globals: GlobalOptions = { verbose: false };
   let i = 0;
@@ -77,14 +62,7 @@ function parseArgv(root: CommandRegistry, argv: readonly string[]): ParseResult 
       continue;
     }
     if (tok === "--output" || tok.startsWith("--output=")) {
-      const value = tok === "--output" ? tokens[++i] : tok.slice("--output=".length);
-      if (value === undefined || !(OUTPUT_FORMATS as readonly string[]).includes(value))
-        throw new UsageError(
-          value === undefined
-            ? "option --output needs a value"
-            : `invalid value '${value}' for --output: expected one of ${OUTPUT_FORMATS.join(", ")}`,
-        );
-      globals.output = value as OutputFormat;
+      globals.output = outputFormat(tok === "--output" ? tokens[++i] : tok.slice("--output=".length));
       continue;
     }
     if (tok === "--") {

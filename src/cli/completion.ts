@@ -1,9 +1,11 @@
-import type { ArgSpec } from "./args.js";
-import type { Shell } from "./build-parser.js";
-import type { CommandEntry, CommandRegistry } from "./registry.js";
+// Renders the bash, zsh and fish completion scripts of a command table (`renderCompletion()`):
+// commands, groups, aliases, options and choices. Pure: returns the script. Works on the read-only
+// `CommandTable` view, never on the `CommandRegistry` class. May import types.ts and the `SHELLS`
+// list of build-parser.ts.
+import { SHELLS } from "./build-parser.js";
+import type { ArgSpec, CommandEntry, CommandTable, Shell } from "./types.js";
 
 const GLOBALS = ["--help", "--version", "--verbose", "--output"];
-const SHELL_NAMES = ["bash", "zsh", "fish"];
 
 interface Node {
   /** State key: `""` top, `"db"` group, `"db migrate"` command. */
@@ -25,7 +27,7 @@ function optionWords(specs: readonly ArgSpec[]): string[] {
   return [...words, "--help"];
 }
 
-function walk(reg: CommandRegistry, out: { parent: string; node: Node }[]): string[] {
+function walk(reg: CommandTable, out: { parent: string; node: Node }[]): string[] {
   const here = reg.path.join(" ");
   const words: string[] = [];
   for (const entry of reg.commands()) {
@@ -66,7 +68,7 @@ function bash(program: string, top: string[], nodes: { parent: string; node: Nod
     .join("\n");
   const states = [
     `    "") words=${dq([...top, "completion", ...GLOBALS].join(" "))} ;;`,
-    `    "completion") words=${dq(SHELL_NAMES.join(" "))} ;;`,
+    `    "completion") words=${dq(SHELLS.join(" "))} ;;`,
     ...nodes.map(({ node }) => `    ${dq(node.key)}) words=${dq(node.next.join(" "))} ;;`),
   ].join("\n");
   const choices = nodes
@@ -157,7 +159,7 @@ function fish(program: string, nodes: { parent: string; node: Node }[]): string 
  * process.stdout.write(renderCompletion(cli, "bash")); // source <(app completion bash)
  * ```
  */
-export function renderCompletion(registry: CommandRegistry, shell: Shell): string {
+export function renderCompletion(registry: CommandTable, shell: Shell): string {
   const program = registry.programName;
   const nodes: { parent: string; node: Node }[] = [];
   const top = walk(registry.root, nodes);

@@ -1,5 +1,7 @@
-import type { Constructor } from "./args.js";
+// The dependency-injection container (`DIContainer`): one instance per class, resolved for the
+// class-typed `args` of a command. May import types.ts and errors.ts.
 import { DependencyNotFoundError } from "./errors.js";
+import type { Constructor } from "./types.js";
 
 /**
  * Holds one instance per class. A command whose `args` name a class (other than `String`,

@@ -1,7 +1,11 @@
+// Runs one parsed command (`Dispatcher`): injects its dependencies from the DI container, runs
+// the middleware around the handler, and returns the result. Works on the read-only
+// `CommandTable` view, never on the `CommandRegistry` class. May import types.ts, errors.ts,
+// container.ts and middleware.ts.
 import { DIContainer } from "./container.js";
 import { DependencyNotFoundError } from "./errors.js";
 import { MiddlewareChain } from "./middleware.js";
-import type { CommandRegistry } from "./registry.js";
+import type { CommandTable } from "./types.js";
 
 /**
  * Runs a command by name or alias: injects its dependencies from the container, runs the
@@ -14,11 +18,11 @@ import type { CommandRegistry } from "./registry.js";
  * ```
  */
 export class Dispatcher {
-  readonly registry: CommandRegistry;
+  readonly registry: CommandTable;
   readonly container: DIContainer;
   readonly middleware: MiddlewareChain;
 
-  constructor(registry: CommandRegistry, container?: DIContainer, middleware?: MiddlewareChain) {
+  constructor(registry: CommandTable, container?: DIContainer, middleware?: MiddlewareChain) {
     this.registry = registry;
     this.container = container ?? new DIContainer();
     this.middleware = middleware ?? new MiddlewareChain();

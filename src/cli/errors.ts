@@ -1,3 +1,6 @@
+// The error classes of registers/cli: `FrameworkError` (stable `code`, `exitCode`) and its
+// subclasses, plus `escapeControl()` for messages that echo user input. A leaf: imports nothing.
+
 /**
  * Base of every error thrown by `registers/cli`. `code` is stable (match on it, not on the message)
  * and `exitCode` is what `run()` reports when the error reaches it.

@@ -1,7 +1,10 @@
-import { paint } from "./_colors.js";
-import type { ArgSpec } from "./args.js";
+// Renders help text: a command's usage line (`renderUsage()`), a command's help
+// (`renderCommandHelp()`), a registry's or group's help (`renderHelp()`) and the flat command list
+// of `cli.listCommands()`. Pure: every function returns text. Works on the read-only `CommandTable`
+// view, never on the `CommandRegistry` class. May import types.ts, colors.ts and parse-args.ts.
+import { paint } from "./colors.js";
 import { displayName } from "./parse-args.js";
-import type { CommandEntry, CommandRegistry } from "./registry.js";
+import type { ArgSpec, CommandEntry, CommandTable } from "./types.js";
 
 /** Options of the help renderers. */
 export interface HelpOptions {
@@ -27,6 +30,9 @@ function table(rows: (readonly [string, string])[], visible: (s: string) => numb
 }
 
 const strip = (s: string) => s.replace(/\x1b\[\d+m/g, "").length;
+
+/** `" (-g, --greet)"`, or `""` without aliases. */
+const aliasList = (ops: readonly string[]) => (ops.length > 0 ? ` (${ops.join(", ")})` : "");
 
 function describeSpec(spec: ArgSpec): string {
   const bits: string[] = [];
@@ -103,20 +109,17 @@ export function renderCommandHelp(
  * process.stdout.write(renderHelp(cli, { color: false }));
  * ```
  */
-export function renderHelp(registry: CommandRegistry, options: HelpOptions = {}): string {
+export function renderHelp(registry: CommandTable, options: HelpOptions = {}): string {
   const p = paint(options.color ?? false);
   const program = registry.programName;
   const prefix = [program, ...registry.path].join(" ");
   const out = [p.bold(`Usage: ${prefix} <command> [options]`)];
   if (registry.description) out.push("", registry.description);
-  const rows: [string, string][] = registry.commands().map((c) => {
-    const aliases = c.ops.length > 0 ? ` (${c.ops.join(", ")})` : "";
-    return [`${p.cyan(c.name)}${aliases}`, c.description];
-  });
-  for (const g of registry.groups()) {
-    const aliases = g.ops.length > 0 ? ` (${g.ops.join(", ")})` : "";
-    rows.push([`${p.cyan(`${g.groupName} <command>`)}${aliases}`, g.description]);
-  }
+  const rows: [string, string][] = registry
+    .commands()
+    .map((c) => [`${p.cyan(c.name)}${aliasList(c.ops)}`, c.description]);
+  for (const g of registry.groups())
+    rows.push([`${p.cyan(`${g.groupName} <command>`)}${aliasList(g.ops)}`, g.description]);
   if (!registry.parent && registry.lookup("completion") === undefined)
     rows.push([p.cyan("completion <shell>"), "print a bash, zsh or fish completion script"]);
   out.push("", p.bold("Commands:"), ...(rows.length ? table(rows, strip) : ["  (none registered)"]));
@@ -137,4 +140,17 @@ export function renderHelp(registry: CommandRegistry, options: HelpOptions = {})
   }
   out.push("", `Run '${prefix} <command> --help' for a command's arguments.`);
   return `${out.join("\n")}\n`;
+}
+
+/**
+ * One line per command, groups included (full name, aliases, description), as
+ * `cli.listCommands()` prints it; `""` without commands.
+ * @internal
+ */
+export function renderCommandList(registry: CommandTable): string {
+  const rows = registry.all().map((c) => [`${c.fullName}${aliasList(c.ops)}`, c.description] as const);
+  const width = Math.max(0, ...rows.map(([left]) => left.length));
+  return (
+    rows.map(([left, d]) => `${left.padEnd(width)}  ${d}`.trimEnd()).join("\n") + (rows.length ? "\n" : "")
+  );
 }

@@ -3,6 +3,10 @@
  * Zod is never imported here: schemas are recognised structurally, so an app that uses plain
  * `String` / `Number` / `Boolean` descriptors starts as fast as one written with commander.
  *
+ * This file holds re-exports only, and is the public API: a module or name it does not list is
+ * internal (there is no `_` prefix; internal files say so in their header). It may import every
+ * src/cli module; none imports it.
+ *
  * @example
  * ```ts
  * import { CommandRegistry } from "registers/cli";
@@ -12,22 +16,7 @@
  * await cli.run();
  * ```
  */
-export type {
-  ArgDescriptor,
-  ArgKind,
-  ArgOptions,
-  ArgSpec,
-  ArgsShape,
-  Choice,
-  Constructor,
-  InferArg,
-  InferArgs,
-  PlainType,
-  ValueType,
-  ZodLike,
-} from "./args.js";
-export { kebabCase, toArgSpecs } from "./args.js";
-export { buildParser, type ParseResult, type Parser, SHELLS, type Shell } from "./build-parser.js";
+export { buildParser, type Parser, SHELLS } from "./build-parser.js";
 export { renderCompletion } from "./completion.js";
 export { DIContainer } from "./container.js";
 export { Dispatcher } from "./dispatcher.js";
@@ -50,25 +39,33 @@ export {
   type PreHook,
 } from "./middleware.js";
 export { formatResult } from "./output.js";
-export {
-  type CommandArgs,
-  displayName,
-  type GlobalOptions,
-  OUTPUT_FORMATS,
-  type OutputFormat,
-  parseCommandArgs,
-} from "./parse-args.js";
+export { type CommandArgs, displayName, OUTPUT_FORMATS, parseCommandArgs } from "./parse-args.js";
 export { type LoadedPlugin, loadPlugins } from "./plugins.js";
 export { type Progress, type ProgressOptions, progress } from "./progress.js";
-export {
-  type CommandEntry,
-  type CommandMeta,
-  CommandRegistry,
-  type CommandRegistryOptions,
-  type Handler,
-  type MergeOptions,
-} from "./registry.js";
+export { CommandRegistry, type CommandRegistryOptions, type MergeOptions } from "./registry.js";
 export { type OutputStream, type RunOptions, run } from "./run.js";
 export { suggestSimilar } from "./suggest.js";
+export { kebabCase, toArgSpecs } from "./to-arg-specs.js";
+export type {
+  ArgDescriptor,
+  ArgKind,
+  ArgOptions,
+  ArgSpec,
+  ArgsShape,
+  Choice,
+  CommandEntry,
+  CommandMeta,
+  Constructor,
+  GlobalOptions,
+  Handler,
+  InferArg,
+  InferArgs,
+  OutputFormat,
+  ParseResult,
+  PlainType,
+  Shell,
+  ValueType,
+  ZodLike,
+} from "./types.js";
 export { findPackageVersion } from "./version.js";
 export { isZodSchema, zodToArg } from "./zod-to-args.js";

@@ -1,4 +1,6 @@
-import { runContext } from "./_context.js";
+// The logger of the logging middleware (`getLogger()`, `setLogger()`, `Logger`): quiet unless
+// the run has --verbose or DEBUG names registers. May import run-context.ts only.
+import { runContext } from "./run-context.js";
 
 /**
  * Where the logging middleware writes. Replace it with `setLogger()` (pino, winston, console...).

@@ -1,3 +1,5 @@
+// Pre- and post-command hooks (`MiddlewareChain`, `PreHook`, `PostHook`) and the built-in
+// logging hooks (`loggingMiddlewarePre`, `loggingMiddlewarePost`). May import logger.ts only.
 import { getLogger } from "./logger.js";
 
 /**

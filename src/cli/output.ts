@@ -1,4 +1,6 @@
-import type { OutputFormat } from "./parse-args.js";
+// Renders a command's result for stdout as text, JSON, an aligned table or tab-separated lines
+// (`formatResult()`). May import types.ts only.
+import type { OutputFormat } from "./types.js";
 
 function jsonReplacer(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? value.toString() : value;

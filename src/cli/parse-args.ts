@@ -1,6 +1,10 @@
-import type { ArgSpec, Choice } from "./args.js";
+// Parses the tokens after a command name against that command's `ArgSpec`s
+// (`parseCommandArgs()`), and names arguments the way errors and help show them (`displayName()`).
+// Also holds `OUTPUT_FORMATS`, the values of `--output`. Knows nothing of registries or groups.
+// May import types.ts, errors.ts and suggest.ts.
 import { UsageError } from "./errors.js";
 import { suggestSimilar } from "./suggest.js";
+import type { ArgSpec, Choice, GlobalOptions, OutputFormat } from "./types.js";
 
 /**
  * Output formats of `--output`.
@@ -10,15 +14,7 @@ import { suggestSimilar } from "./suggest.js";
  * OUTPUT_FORMATS.includes("table"); // true
  * ```
  */
-export const OUTPUT_FORMATS = ["json", "table", "plain"] as const;
-/** One of `json`, `table`, `plain`. */
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
-/** Options `run()` understands anywhere on the line (unless the command declares the same name). */
-export interface GlobalOptions {
-  verbose: boolean;
-  output?: OutputFormat;
-}
+export const OUTPUT_FORMATS = ["json", "table", "plain"] as const satisfies readonly OutputFormat[];
 
 /** Result of parsing one command's own arguments. */
 export interface CommandArgs {
@@ -27,6 +23,20 @@ export interface CommandArgs {
   /** Values by handler key (dependencies excluded). */
   values: Record<string, unknown>;
   globals: GlobalOptions;
+}
+
+/**
+ * The `--output` value `value` as an `OutputFormat`; `UsageError` when it is missing or unknown.
+ * @internal
+ */
+export function outputFormat(value: string | undefined, command?: string): OutputFormat {
+  if (value === undefined) throw new UsageError("option --output needs a value", { command });
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(value))
+    throw new UsageError(
+      `invalid value '${value}' for --output: expected one of ${OUTPUT_FORMATS.join(", ")}`,
+      { command },
+    );
+  return value as OutputFormat;
 }
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -161,15 +171,7 @@ export function parseCommandArgs(
         continue;
       }
       if (name === "--output") {
-        const format = takeValue();
-        if (!(OUTPUT_FORMATS as readonly string[]).includes(format))
-          throw new UsageError(
-            `invalid value '${format}' for --output: expected one of ${OUTPUT_FORMATS.join(", ")}`,
-            {
-              command,
-            },
-          );
-        globals.output = format as OutputFormat;
+        globals.output = outputFormat(takeValue(), command);
         continue;
       }
       const close = suggestSimilar(name, [...named.keys(), "--help", "--verbose", "--output"]);

@@ -1,3 +1,6 @@
+// Loads a folder of command modules (`loadPlugins()`) so their `register()` calls run, calling a
+// `register` / default export with the registry. May import node built-ins, errors.ts, and the
+// `CommandRegistry` type (a plugin's setup function receives the full class, to register on it).
 import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";

@@ -1,4 +1,6 @@
-import { runContext } from "./_context.js";
+// A progress bar for long-running commands (`progress()`), drawn on the running command's stderr
+// when it is a TTY and the output is not JSON. May import run-context.ts only.
+import { runContext } from "./run-context.js";
 
 /** Options of `progress()`. */
 export interface ProgressOptions {

@@ -1,57 +1,15 @@
-import { type ArgSpec, type ArgsShape, type InferArgs, toArgSpecs } from "./args.js";
+// The command registry (`CommandRegistry`): registers commands and groups under names and
+// aliases, resolves them, merges registries, and offers `run()`, `helpText()` and
+// `listCommands()` as one-line shortcuts to run.ts and help.ts. It implements the read-only
+// `CommandTable` view those modules work on, so they never import this class. May import every
+// other src/cli module except index.ts and plugins.ts; nothing but index.ts and plugins.ts (a type
+// import) imports it.
 import { DuplicateCommandError, FrameworkError, UnknownCommandError } from "./errors.js";
-import { renderHelp } from "./help.js";
+import { renderCommandList, renderHelp } from "./help.js";
 import { type RunOptions, run } from "./run.js";
 import { suggestSimilar } from "./suggest.js";
-
-/**
- * What `register()` records about a command.
- *
- * @example
- * ```ts
- * const meta: CommandMeta = { name: "greet", description: "Greet someone", ops: ["-g", "--greet"], args: { name: String } };
- * ```
- */
-export interface CommandMeta<A extends ArgsShape = ArgsShape> {
-  /** Canonical name, as typed after the program name. */
-  readonly name: string;
-  /** One line shown in help and listings. */
-  readonly description?: string;
-  /** Aliases: `"-g"`, `"--greet"` and `"g"` all resolve to the command (dashes are ignored when matching). */
-  readonly ops?: readonly string[];
-  /** Handler parameter name -> Zod schema, plain descriptor, or dependency class. */
-  readonly args?: A;
-}
-
-/**
- * A command handler: receives the parsed (and injected) arguments, may be async.
- *
- * @example
- * ```ts
- * const greet: Handler<{ name: StringConstructor }> = async ({ name }) => `Hello, ${name}!`;
- * ```
- */
-export type Handler<A extends ArgsShape = ArgsShape> = (args: InferArgs<A>) => unknown;
-
-/**
- * A registered command, as `get()` returns it.
- *
- * @example
- * ```ts
- * const { name, handler, description, ops, args } = cli.get("-g");
- * ```
- */
-export interface CommandEntry<A extends ArgsShape = ArgsShape> {
-  readonly name: string;
-  /** Name including its groups: `"db migrate"`. */
-  readonly fullName: string;
-  readonly handler: Handler<A>;
-  readonly description: string;
-  readonly ops: readonly string[];
-  readonly args: A;
-  /** The arguments as the parser sees them. */
-  readonly specs: readonly ArgSpec[];
-}
+import { toArgSpecs } from "./to-arg-specs.js";
+import type { ArgsShape, CommandEntry, CommandLookup, CommandMeta, CommandTable, Handler } from "./types.js";
 
 /**
  * Options of `new CommandRegistry()`: the program name and version shown by help and `--version`.
@@ -102,7 +60,7 @@ const bare = (alias: string): string => alias.replace(/^-+/, "");
  * await cli.run(); // app greet Alice -> Hello, Alice!
  * ```
  */
-export class CommandRegistry {
+export class CommandRegistry implements CommandTable {
   readonly #commands = new Map<string, CommandEntry>();
   readonly #groups = new Map<string, CommandRegistry>();
   readonly #slots = new Map<string, Slot>();
@@ -303,9 +261,7 @@ export class CommandRegistry {
   }
 
   /** Resolves one token in this registry only. */
-  lookup(
-    token: string,
-  ): { kind: "command"; entry: CommandEntry } | { kind: "group"; group: CommandRegistry } | undefined {
+  lookup(token: string): CommandLookup<CommandRegistry> | undefined {
     const slot = this.#slots.get(bare(String(token)));
     if (slot === undefined) return undefined;
     if (slot.kind === "command")
@@ -314,9 +270,7 @@ export class CommandRegistry {
   }
 
   /** Resolves a space-separated path (`"db migrate"`) through groups. */
-  find(
-    path: string,
-  ): { kind: "command"; entry: CommandEntry } | { kind: "group"; group: CommandRegistry } | undefined {
+  find(path: string): CommandLookup<CommandRegistry> | undefined {
     const parts = String(path).trim().split(/\s+/);
     let reg: CommandRegistry = this;
     for (let i = 0; i < parts.length; i++) {
@@ -412,13 +366,7 @@ export class CommandRegistry {
    * ```
    */
   listCommands(out: { write(text: string): unknown } = process.stdout): string {
-    const rows = this.all().map((c) => {
-      const aliases = c.ops.length > 0 ? ` (${c.ops.join(", ")})` : "";
-      return [`${c.fullName}${aliases}`, c.description] as const;
-    });
-    const width = Math.max(0, ...rows.map(([left]) => left.length));
-    const text =
-      rows.map(([left, d]) => `${left.padEnd(width)}  ${d}`.trimEnd()).join("\n") + (rows.length ? "\n" : "");
+    const text = renderCommandList(this);
     out.write(text);
     return text;
   }

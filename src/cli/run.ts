@@ -1,6 +1,10 @@
-import { paint, useColor } from "./_colors.js";
-import { runContext } from "./_context.js";
-import { buildParser, type ParseResult } from "./build-parser.js";
+// The outermost edge of registers/cli (`run()`): parses argv, prints help, the version or a
+// completion script, dispatches a command, prints its result, and reports errors and the exit
+// code through injectable streams and `exit`. The only file that turns errors into exit codes.
+// Works on the read-only `CommandTable` view, never on the `CommandRegistry` class. May import
+// every other src/cli module except registry.ts and index.ts.
+import { buildParser } from "./build-parser.js";
+import { paint, useColor } from "./colors.js";
 import { renderCompletion } from "./completion.js";
 import type { DIContainer } from "./container.js";
 import { Dispatcher } from "./dispatcher.js";
@@ -8,7 +12,8 @@ import { UsageError } from "./errors.js";
 import { renderCommandHelp, renderHelp, renderUsage } from "./help.js";
 import type { MiddlewareChain } from "./middleware.js";
 import { formatResult } from "./output.js";
-import type { CommandRegistry } from "./registry.js";
+import { runContext } from "./run-context.js";
+import type { CommandTable, ParseResult } from "./types.js";
 import { findPackageVersion } from "./version.js";
 
 /** A stream `run()` writes to. */
@@ -56,7 +61,7 @@ export interface RunOptions {
  * ```
  */
 export async function run(
-  registry: CommandRegistry,
+  registry: CommandTable,
   argv: readonly string[] = process.argv.slice(2),
   options: RunOptions = {},
 ): Promise<unknown> {

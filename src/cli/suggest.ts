@@ -1,3 +1,6 @@
+// "Did you mean ...?" (`suggestSimilar()`): the registered names closest to a mistyped one, by
+// edit distance. A leaf: imports nothing.
+
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
 function distance(a: string, b: string): number {
   const d: number[][] = [];

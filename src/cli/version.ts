@@ -1,3 +1,5 @@
+// The `--version` fallback (`findPackageVersion()`): the version of the nearest package.json
+// above the entry script. May import node built-ins only.
 import { readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 

@@ -1,8 +1,10 @@
-// The only file of registers/cli that understands Zod. It reads schemas through `_zod.def`
-// (structurally: Zod is never imported, so a CLI without schemas never pays for loading it) and
-// validates through the Standard Schema `~standard.validate` every Zod 4 schema carries.
-import type { ArgKind, ArgSpec, Choice, Validation, ValueType, ZodLike } from "./args.js";
+// Maps one Zod schema to an `ArgSpec` (`zodToArg()`, `isZodSchema()`): the only file of
+// registers/cli that understands Zod. It reads schemas through `_zod.def` (structurally: Zod is
+// never imported, so a CLI without schemas never pays for loading it) and validates through the
+// Standard Schema `~standard.validate` every Zod 4 schema carries. May import types.ts and
+// errors.ts; never `zod`.
 import { ArgumentDefinitionError } from "./errors.js";
+import type { ArgKind, ArgSpec, Choice, Validation, ValueType, ZodLike } from "./types.js";
 
 interface Def {
   type: string;

@@ -2,7 +2,16 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { z } from "zod";
-import { buildParser, CommandRegistry, DIContainer, UsageError } from "../../src/cli/index.js";
+import {
+  buildParser,
+  CommandRegistry,
+  DIContainer,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  SHELLS,
+  type Shell,
+  UsageError,
+} from "../../src/cli/index.js";
 import { runCaptured } from "./_support.js";
 
 class Service {}
@@ -311,5 +320,18 @@ describe("parser properties (fast-check)", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("value lists", () => {
+  it("SHELLS and OUTPUT_FORMATS list every value of Shell and OutputFormat (types.ts declares the unions)", () => {
+    // Compile-time: a value of the union missing from its list makes the `true` below a type error.
+    const everyShell: [Exclude<Shell, (typeof SHELLS)[number]>] extends [never] ? true : false = true;
+    const everyFormat: [Exclude<OutputFormat, (typeof OUTPUT_FORMATS)[number]>] extends [never]
+      ? true
+      : false = true;
+    assert.ok(everyShell && everyFormat);
+    assert.deepEqual([...SHELLS], ["bash", "zsh", "fish"]);
+    assert.deepEqual([...OUTPUT_FORMATS], ["json", "table", "plain"]);
   });
 });

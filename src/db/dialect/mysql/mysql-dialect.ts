@@ -5,18 +5,19 @@
  */
 import { createHash } from "node:crypto";
 import { ConfigurationError, ConnectionError } from "../../errors.js";
+import { addColumnSql, createTableSql } from "../ddl-sql.js";
 import type {
   ColumnKind,
   ColumnSpec,
   Dialect,
   Driver,
   DriverErrorKind,
-  Session,
   TableSpec,
   UpsertSpec,
 } from "../dialect.js";
 import { jsonList } from "../json-list.js";
-import { describeServer, loadDriver, type ServerUrl, scrubSecret, tlsOptions } from "../server-url.js";
+import { ServerDialect } from "../server-dialect.js";
+import { describeServer, loadDriver, type ServerUrl, tlsOptions } from "../server-url.js";
 import { MysqlDriver, type MysqlModule } from "./mysql-driver.js";
 import { classifyMysqlError, isMysqlConnectionFailure, type KeyInfo } from "./mysql-errors.js";
 
@@ -54,7 +55,7 @@ const NO_LIMIT = "18446744073709551615";
  * dialect.quote("users"); // "`users`"
  * ```
  */
-export class MysqlDialect implements Dialect {
+export class MysqlDialect extends ServerDialect implements Dialect {
   readonly name = "mysql" as const;
   readonly maxParameters = 65_535;
   readonly supportsReturning = false;
@@ -62,11 +63,10 @@ export class MysqlDialect implements Dialect {
   /** `insertId` of a single-row INSERT is the generated key (and, with `generatedKey`, of an upsert). */
   readonly reportsLastInsertId = true;
   readonly bulkInsertId = "first" as const;
-  readonly url: ServerUrl;
   readonly #keys = new Map<string, KeyInfo>();
 
   constructor(url: ServerUrl) {
-    this.url = url;
+    super(url, { schema: "DATABASE()", param: "?" });
   }
 
   async createDriver(): Promise<Driver> {
@@ -140,7 +140,7 @@ export class MysqlDialect implements Dialect {
     );
   }
 
-  quote(identifier: string): string {
+  override quote(identifier: string): string {
     return `\`${identifier.replaceAll("`", "``")}\``;
   }
 
@@ -184,13 +184,8 @@ export class MysqlDialect implements Dialect {
       defs.push(`UNIQUE KEY ${this.quote(this.#keyName(column))} (${this.quote(column)})`);
     }
     return [
-      `CREATE TABLE IF NOT EXISTS ${this.quote(table.name)} (\n  ${defs.join(",\n  ")}\n) ` +
-        "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+      createTableSql(this.q, table.name, defs, " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"),
     ];
-  }
-
-  dropTable(table: string): string {
-    return `DROP TABLE IF EXISTS ${this.quote(table)}`;
   }
 
   truncate(table: string): string {
@@ -199,7 +194,7 @@ export class MysqlDialect implements Dialect {
   }
 
   addColumn(table: string, column: ColumnSpec): string {
-    let sql = `ALTER TABLE ${this.quote(table)} ADD COLUMN ${this.quote(column.name)} ${this.columnType(column)}`;
+    let sql = addColumnSql(this.q, table, column.name, this.columnType(column));
     // Parenthesized: MySQL 8 accepts DEFAULT on TEXT/JSON columns only as an expression.
     sql += column.nullable
       ? " NULL"
@@ -290,25 +285,8 @@ export class MysqlDialect implements Dialect {
     }
   }
 
-  async tableExists(session: Session, table: string): Promise<boolean> {
-    const sql =
-      "SELECT 1 AS found FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?";
-    return (await session.prepare(sql).all([table])).length > 0;
-  }
-
-  async columnNames(session: Session, table: string): Promise<string[]> {
-    const sql =
-      "SELECT column_name AS column_name FROM information_schema.columns " +
-      "WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position";
-    return (await session.prepare(sql).all([table])).map((row) => String(row.column_name));
-  }
-
   classifyError(error: unknown): DriverErrorKind {
     return classifyMysqlError(error, this.#keys);
-  }
-
-  scrub(error: unknown): unknown {
-    return scrubSecret(error, this.url.password);
   }
 
   /** Enum values as a column CHECK (after NULL / NOT NULL, where MySQL's grammar wants it). */

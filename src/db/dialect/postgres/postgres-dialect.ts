@@ -4,17 +4,18 @@
  */
 import { createHash } from "node:crypto";
 import { ConfigurationError, ConnectionError } from "../../errors.js";
+import { addColumnSql, createTableSql } from "../ddl-sql.js";
 import type {
   ColumnKind,
   ColumnSpec,
   Dialect,
   Driver,
   DriverErrorKind,
-  Session,
   TableSpec,
   UpsertSpec,
 } from "../dialect.js";
-import { describeServer, loadDriver, type ServerUrl, scrubSecret, tlsOptions } from "../server-url.js";
+import { ServerDialect } from "../server-dialect.js";
+import { describeServer, loadDriver, type ServerUrl, tlsOptions } from "../server-url.js";
 import { type PgModule, type PgTypeParsers, PostgresDriver } from "./postgres-driver.js";
 import {
   type ConstraintInfo,
@@ -48,16 +49,15 @@ const MAX_IDENTIFIER_BYTES = 63;
  * dialect.createTable(users); // ['CREATE TABLE IF NOT EXISTS "users" (...)']
  * ```
  */
-export class PostgresDialect implements Dialect {
+export class PostgresDialect extends ServerDialect implements Dialect {
   readonly name = "postgres" as const;
   readonly maxParameters = 65_535;
   readonly supportsReturning = true;
   readonly rowLock = " FOR UPDATE";
-  readonly url: ServerUrl;
   readonly #constraints = new Map<string, ConstraintInfo>();
 
   constructor(url: ServerUrl) {
-    this.url = url;
+    super(url, { schema: "current_schema()", param: "$1" });
   }
 
   async createDriver(): Promise<Driver> {
@@ -126,7 +126,7 @@ export class PostgresDialect implements Dialect {
     );
   }
 
-  quote(identifier: string): string {
+  override quote(identifier: string): string {
     return `"${identifier.replaceAll('"', '""')}"`;
   }
 
@@ -153,11 +153,7 @@ export class PostgresDialect implements Dialect {
       const name = this.#constraintName(table.name, `${column}_key`, [column], false);
       defs.push(`CONSTRAINT ${this.quote(name)} UNIQUE (${this.quote(column)})`);
     }
-    return [`CREATE TABLE IF NOT EXISTS ${this.quote(table.name)} (\n  ${defs.join(",\n  ")}\n)`];
-  }
-
-  dropTable(table: string): string {
-    return `DROP TABLE IF EXISTS ${this.quote(table)}`;
+    return [createTableSql(this.q, table.name, defs)];
   }
 
   truncate(table: string): string {
@@ -166,7 +162,7 @@ export class PostgresDialect implements Dialect {
   }
 
   addColumn(table: string, column: ColumnSpec): string {
-    let sql = `ALTER TABLE ${this.quote(table)} ADD COLUMN ${this.quote(column.name)} ${this.columnType(column)}`;
+    let sql = addColumnSql(this.q, table, column.name, this.columnType(column));
     sql += column.nullable
       ? " NULL"
       : ` NOT NULL DEFAULT ${literal(this.encode(column.kind, requireDefault(column)))}`;
@@ -253,25 +249,8 @@ export class PostgresDialect implements Dialect {
     }
   }
 
-  async tableExists(session: Session, table: string): Promise<boolean> {
-    const sql =
-      "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1";
-    return (await session.prepare(sql).all([table])).length > 0;
-  }
-
-  async columnNames(session: Session, table: string): Promise<string[]> {
-    const sql =
-      "SELECT column_name FROM information_schema.columns " +
-      "WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position";
-    return (await session.prepare(sql).all([table])).map((row) => String(row.column_name));
-  }
-
   classifyError(error: unknown): DriverErrorKind {
     return classifyPostgresError(error, this.#constraints);
-  }
-
-  scrub(error: unknown): unknown {
-    return scrubSecret(error, this.url.password);
   }
 
   /** `<table>_<suffix>` as PostgreSQL's own default names; hashed when it would pass 63 bytes. */

@@ -4,6 +4,7 @@
  * errors modules.
  */
 import { ConfigurationError, ConnectionError } from "../../errors.js";
+import { addColumnSql, createTableSql, dropTableSql } from "../ddl-sql.js";
 import type {
   ColumnKind,
   ColumnSpec,
@@ -78,6 +79,9 @@ export class SqliteDialect implements Dialect {
     return new SqliteDriver(db, binding.name);
   }
 
+  /** `quote` as a function value (for the shared SQL builders). */
+  readonly q = (identifier: string): string => this.quote(identifier);
+
   quote(identifier: string): string {
     return `"${identifier.replaceAll('"', '""')}"`;
   }
@@ -115,11 +119,11 @@ export class SqliteDialect implements Dialect {
       if (field === table.keyField) continue;
       defs.push(`CONSTRAINT ${this.quote(`${table.name}_${field}_key`)} UNIQUE (${this.quote(field)})`);
     }
-    return [`CREATE TABLE IF NOT EXISTS ${this.quote(table.name)} (\n  ${defs.join(",\n  ")}\n)`];
+    return [createTableSql(this.q, table.name, defs)];
   }
 
   dropTable(table: string): string {
-    return `DROP TABLE IF EXISTS ${this.quote(table)}`;
+    return dropTableSql(this.q, table);
   }
 
   truncate(table: string): string {
@@ -128,7 +132,7 @@ export class SqliteDialect implements Dialect {
   }
 
   addColumn(table: string, column: ColumnSpec): string {
-    let sql = `ALTER TABLE ${this.quote(table)} ADD COLUMN ${this.quote(column.name)} ${this.columnType(column)}`;
+    let sql = addColumnSql(this.q, table, column.name, this.columnType(column));
     if (!column.nullable) {
       if (column.defaultValue === undefined || column.defaultValue === null) {
         throw new ConfigurationError(

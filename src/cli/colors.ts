@@ -1,4 +1,8 @@
-// @internal ANSI styles, or identity functions when colour is off.
+// ANSI styles for help and error output (`paint()`), or identity functions when colour is off,
+// and the rule for when colour is on (`useColor()`: a TTY and no NO_COLOR). Internal: not exported
+// from index.ts. A leaf: imports nothing.
+
+/** The five styles help and errors use. */
 export interface Paint {
   bold(s: string): string;
   dim(s: string): string;

@@ -1,5 +1,9 @@
-import { ArgumentDefinitionError } from "./errors.js";
-import { isZodSchema, zodToArg } from "./zod-to-args.js";
+// The shared types of registers/cli, and nothing else: argument descriptors and specs, command
+// metadata, parse results, and `CommandTable`, the read-only view of a registry that help,
+// completion, the parser, the dispatcher and `run()` work on (so none of them imports the
+// `CommandRegistry` class). A leaf: it imports nothing and holds no runtime code, so every other
+// file may depend on it. The public names are re-exported by index.ts; `CommandTable` and
+// `CommandLookup` are internal (not exported from index.ts).
 
 /**
  * The three plain argument types: `String`, `Number` and `Boolean`.
@@ -154,110 +158,123 @@ export interface ArgSpec {
 }
 
 /**
- * The option spelling of a key: camelCase and snake_case become kebab-case.
+ * What `register()` records about a command.
  *
  * @example
  * ```ts
- * kebabCase("dryRun"); // "dry-run"
+ * const meta: CommandMeta = { name: "greet", description: "Greet someone", ops: ["-g", "--greet"], args: { name: String } };
  * ```
  */
-export function kebabCase(key: string): string {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
-    .replace(/([A-Z])([A-Z][a-z])/g, "$1-$2")
-    .replace(/_/g, "-")
-    .toLowerCase();
-}
-
-const RESERVED = new Set(["help"]);
-
-function plainType(t: unknown): ValueType | undefined {
-  if (t === String) return "string";
-  if (t === Number) return "number";
-  if (t === Boolean) return "boolean";
-  return undefined;
-}
-
-function fromOptions(key: string, flag: string, d: ArgOptions): ArgSpec {
-  const hasDefault = d.default !== undefined;
-  let type: ValueType | undefined;
-  if (d.choices !== undefined) {
-    if (!Array.isArray(d.choices) || d.choices.length === 0)
-      throw new ArgumentDefinitionError(`argument '${key}': choices must be a non-empty array`);
-    type = "choice";
-  } else if (d.type !== undefined) {
-    type = plainType(d.type);
-    if (type === undefined)
-      throw new ArgumentDefinitionError(`argument '${key}': type must be String, Number or Boolean`);
-    if (type === "number" && d.integer) type = "int";
-  } else if (hasDefault) {
-    const t = typeof d.default;
-    type = t === "number" ? (d.integer ? "int" : "number") : t === "boolean" ? "boolean" : "string";
-  } else type = "string";
-  if (hasDefault && d.choices && !d.choices.includes(d.default as Choice))
-    throw new ArgumentDefinitionError(
-      `argument '${key}': default ${String(d.default)} is not one of its choices`,
-    );
-  const kind: ArgKind = type === "boolean" ? "flag" : hasDefault || d.optional ? "option" : "positional";
-  return {
-    key,
-    flag,
-    kind,
-    type,
-    choices: d.choices,
-    hasDefault,
-    defaultValue: d.default,
-    absent: undefined,
-    description: d.description,
-  };
+export interface CommandMeta<A extends ArgsShape = ArgsShape> {
+  /** Canonical name, as typed after the program name. */
+  readonly name: string;
+  /** One line shown in help and listings. */
+  readonly description?: string;
+  /** Aliases: `"-g"`, `"--greet"` and `"g"` all resolve to the command (dashes are ignored when matching). */
+  readonly ops?: readonly string[];
+  /** Handler parameter name -> Zod schema, plain descriptor, or dependency class. */
+  readonly args?: A;
 }
 
 /**
- * Normalises a command's `args` into specs, in key order. Zod schemas are recognised by their
- * `_zod` property, so this never loads Zod.
+ * A command handler: receives the parsed (and injected) arguments, may be async.
  *
  * @example
  * ```ts
- * toArgSpecs({ name: String, limit: { type: Number, default: 10 }, verbose: Boolean });
+ * const greet: Handler<{ name: StringConstructor }> = async ({ name }) => `Hello, ${name}!`;
  * ```
  */
-export function toArgSpecs(args: ArgsShape | undefined): ArgSpec[] {
-  const specs: ArgSpec[] = [];
-  const flags = new Map<string, string>();
-  for (const [key, d] of Object.entries(args ?? {})) {
-    const flag = `--${kebabCase(key)}`;
-    if (RESERVED.has(kebabCase(key)))
-      throw new ArgumentDefinitionError(`argument '${key}': --${kebabCase(key)} is reserved for help`);
-    const clash = flags.get(flag);
-    if (clash !== undefined)
-      throw new ArgumentDefinitionError(`arguments '${clash}' and '${key}' both map to ${flag}`);
-    flags.set(flag, key);
-    let spec: ArgSpec;
-    if (isZodSchema(d)) spec = zodToArg(key, flag, d);
-    else if (typeof d === "function") {
-      const t = plainType(d);
-      spec =
-        t === undefined
-          ? {
-              key,
-              flag,
-              kind: "dependency",
-              type: "string",
-              hasDefault: false,
-              absent: undefined,
-              dependency: d as Constructor,
-            }
-          : {
-              key,
-              flag,
-              kind: t === "boolean" ? "flag" : "positional",
-              type: t,
-              hasDefault: false,
-              absent: undefined,
-            };
-    } else if (d !== null && typeof d === "object") spec = fromOptions(key, flag, d as ArgOptions);
-    else throw new ArgumentDefinitionError(`argument '${key}': unsupported descriptor ${String(d)}`);
-    specs.push(spec);
-  }
-  return specs;
+export type Handler<A extends ArgsShape = ArgsShape> = (args: InferArgs<A>) => unknown;
+
+/**
+ * A registered command, as `get()` returns it.
+ *
+ * @example
+ * ```ts
+ * const { name, handler, description, ops, args } = cli.get("-g");
+ * ```
+ */
+export interface CommandEntry<A extends ArgsShape = ArgsShape> {
+  readonly name: string;
+  /** Name including its groups: `"db migrate"`. */
+  readonly fullName: string;
+  readonly handler: Handler<A>;
+  readonly description: string;
+  readonly ops: readonly string[];
+  readonly args: A;
+  /** The arguments as the parser sees them. */
+  readonly specs: readonly ArgSpec[];
 }
+
+/** What one token (or a `"db migrate"` path) names in a registry: a command or a group. */
+export type CommandLookup<G = CommandTable> =
+  | { kind: "command"; entry: CommandEntry }
+  | { kind: "group"; group: G };
+
+/**
+ * The read-only view of a registry (or of one of its groups) that help, completion, the parser,
+ * the dispatcher and `run()` use. `CommandRegistry` implements it; a test may pass a stub.
+ * Internal: not exported from index.ts.
+ */
+export interface CommandTable {
+  /** Program name used in usage lines. */
+  readonly programName: string;
+  /** Version given to the constructor, if any (see `--version`). */
+  readonly version: string | undefined;
+  /** The top-level table. */
+  readonly root: CommandTable;
+  /** The table this group belongs to (`undefined` at the top). */
+  readonly parent: CommandTable | undefined;
+  /** Group name (`undefined` at the top). */
+  readonly groupName: string | undefined;
+  /** Group description (the program's at the top). */
+  readonly description: string;
+  /** Group aliases. */
+  readonly ops: readonly string[];
+  /** Group names from the top down to this table: `["db"]`. */
+  readonly path: readonly string[];
+  /** Resolves one token in this table only. */
+  lookup(token: string): CommandLookup | undefined;
+  /** Resolves a space-separated path (`"db migrate"`) through groups. */
+  find(path: string): CommandLookup | undefined;
+  /** The command for a name or alias; throws `UnknownCommandError` when there is none. */
+  get(nameOrAlias: string): CommandEntry;
+  /** Names of this table's own commands and groups (for suggestions). */
+  names(): string[];
+  /** This table's own commands, in registration order. */
+  commands(): readonly CommandEntry[];
+  /** This table's groups, in creation order. */
+  groups(): readonly CommandTable[];
+  /** Every command, groups included, in registration order. */
+  all(): readonly CommandEntry[];
+}
+
+/** One of `json`, `table`, `plain` (the values of `OUTPUT_FORMATS`). */
+export type OutputFormat = "json" | "table" | "plain";
+
+/** Options `run()` understands anywhere on the line (unless the command declares the same name). */
+export interface GlobalOptions {
+  verbose: boolean;
+  output?: OutputFormat;
+}
+
+/** One of `bash`, `zsh`, `fish` (the values of `SHELLS`). */
+export type Shell = "bash" | "zsh" | "fish";
+
+/**
+ * What a command line asks for. Only `kind: "command"` runs a handler.
+ *
+ * @example
+ * ```ts
+ * const parsed: ParseResult = buildParser(cli).parse(["--verbose", "greet", "Alice"]);
+ * if (parsed.kind === "command") console.log(parsed.command, parsed.args, parsed.verbose); // greet { name: "Alice" } true
+ * ```
+ */
+export type ParseResult = GlobalOptions &
+  (
+    | { kind: "command"; command: string; args: Record<string, unknown> }
+    | { kind: "help" /** command or group path; `""` for the top level */; command: string }
+    | { kind: "version" }
+    | { kind: "none" /** group path, `""` at the top level */; group: string }
+    | { kind: "completion"; shell: Shell }
+  );

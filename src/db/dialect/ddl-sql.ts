@@ -1,0 +1,22 @@
+/**
+ * DDL statement text every dialect shares (CREATE TABLE IF NOT EXISTS, DROP TABLE IF EXISTS, the
+ * head of ALTER TABLE ADD COLUMN), from the dialect's quoting; each dialect adds its own column
+ * definitions and clauses. It imports nothing.
+ */
+
+type Quote = (identifier: string) => string;
+
+/** `CREATE TABLE IF NOT EXISTS "name" (\n  <defs>\n)<suffix>`. */
+export function createTableSql(quote: Quote, name: string, defs: readonly string[], suffix = ""): string {
+  return `CREATE TABLE IF NOT EXISTS ${quote(name)} (\n  ${defs.join(",\n  ")}\n)${suffix}`;
+}
+
+/** `DROP TABLE IF EXISTS "name"`. */
+export function dropTableSql(quote: Quote, name: string): string {
+  return `DROP TABLE IF EXISTS ${quote(name)}`;
+}
+
+/** `ALTER TABLE "table" ADD COLUMN "column" <type>` (the dialect appends nullability and the rest). */
+export function addColumnSql(quote: Quote, table: string, column: string, type: string): string {
+  return `ALTER TABLE ${quote(table)} ADD COLUMN ${quote(column)} ${type}`;
+}
