@@ -9,7 +9,7 @@
 import type { z } from "zod";
 import type { Criteria } from "./criteria.js";
 import type { RegistryError } from "./errors.js";
-import { bulkCreate, bulkUpsert } from "./manager/bulk.js";
+import { bulkWrite } from "./manager/bulk.js";
 import * as ddl from "./manager/ddl.js";
 import { ModelReader } from "./manager/reader.js";
 import { translateError } from "./manager/translate-error.js";
@@ -95,7 +95,7 @@ export class ModelManager<
    * ```
    */
   bulkCreate(rows: readonly I[], options?: BulkOptions): Promise<T[]> {
-    return bulkCreate(this.state, rows, options);
+    return bulkWrite(this.state, "create", rows, options);
   }
 
   /**
@@ -112,7 +112,7 @@ export class ModelManager<
    * ```
    */
   bulkUpsert(rows: readonly (I | T)[], options?: BulkOptions): Promise<T[]> {
-    return bulkUpsert(this.state, rows, options);
+    return bulkWrite(this.state, "upsert", rows, options);
   }
 
   /**

@@ -1,8 +1,10 @@
 /**
  * DDL statement text every dialect shares (CREATE TABLE IF NOT EXISTS, DROP TABLE IF EXISTS, the
  * head of ALTER TABLE ADD COLUMN), from the dialect's quoting; each dialect adds its own column
- * definitions and clauses. It imports nothing.
+ * definitions and clauses. It may import errors and the dialect types.
  */
+import { ConfigurationError } from "../errors.js";
+import type { ColumnSpec } from "./dialect.js";
 
 type Quote = (identifier: string) => string;
 
@@ -19,4 +21,18 @@ export function dropTableSql(quote: Quote, name: string): string {
 /** `ALTER TABLE "table" ADD COLUMN "column" <type>` (the dialect appends nullability and the rest). */
 export function addColumnSql(quote: Quote, table: string, column: string, type: string): string {
   return `ALTER TABLE ${quote(table)} ADD COLUMN ${quote(column)} ${type}`;
+}
+
+/**
+ * The default a NOT NULL column is added with: rows that already exist need a value, so such a
+ * column needs its schema's `.default(...)` (`ConfigurationError` otherwise), on every database.
+ */
+export function requireDefault(column: ColumnSpec): unknown {
+  if (column.defaultValue === undefined || column.defaultValue === null) {
+    throw new ConfigurationError(
+      `cannot add the NOT NULL column "${column.name}" without a default: ` +
+        "make it nullable or give its schema a .default(...)",
+    );
+  }
+  return column.defaultValue;
 }

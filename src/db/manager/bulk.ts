@@ -26,58 +26,31 @@ interface UpsertRun {
   readonly rows: Record<string, unknown>[];
 }
 
-/** `bulkCreate(rows, options)`: all or nothing, instances with their keys in input order. */
-export async function bulkCreate<T extends object>(
+/**
+ * `bulkCreate` (`mode: "create"`) and `bulkUpsert` (`"upsert"`: by key, or the first unique field a
+ * row has): every row validated first, then one transaction of multi-row statements; all or
+ * nothing; instances with their keys, in input order.
+ */
+export async function bulkWrite<T extends object>(
   s: ModelState<T>,
+  mode: "create" | "upsert",
   rows: readonly unknown[],
   options: BulkOptions | undefined,
 ): Promise<T[]> {
   let failedAt = -1;
   let size = 1;
   let all: Record<string, unknown>[] = [];
+  let hadKey: boolean[] | undefined;
   try {
-    const chunkSize = bulkChunkSize(rows, options, "bulkCreate");
+    const chunkSize = bulkChunkSize(rows, options, mode === "create" ? "bulkCreate" : "bulkUpsert");
     if (rows.length === 0) return [];
-    all = await validateRows(s, rows, "create", options?.acceptPasswordHashes === true);
+    all = await validateRows(s, rows, mode, options?.acceptPasswordHashes === true);
     size = rowsPerStatement(s, chunkSize);
-    return await runTransaction(s.engine, async () => {
-      const session = await s.session();
-      const out: T[] = [];
-      for (let start = 0; start < all.length; start += size) {
-        failedAt = start;
-        const created = await insertMany(s, session, all.slice(start, start + size), start);
-        for (const instance of created) out.push(instance);
-      }
-      failedAt = -1;
-      return out;
-    });
-  } catch (error) {
-    throw await bulkFailure(s, error, all, () =>
-      failedAt < 0 ? undefined : locateFailure(s, all, failedAt, Math.min(failedAt + size, all.length), size),
-    );
-  }
-}
-
-/** `bulkUpsert(rows, options)`: by key (or the first unique field a row has), all or nothing. */
-export async function bulkUpsert<T extends object>(
-  s: ModelState<T>,
-  rows: readonly unknown[],
-  options: BulkOptions | undefined,
-): Promise<T[]> {
-  let failedAt = -1;
-  let all: Record<string, unknown>[] = [];
-  let hadKey: boolean[] = [];
-  let size = 1;
-  try {
-    const chunkSize = bulkChunkSize(rows, options, "bulkUpsert");
-    if (rows.length === 0) return [];
-    all = await validateRows(s, rows, "upsert", options?.acceptPasswordHashes === true);
-    size = rowsPerStatement(s, chunkSize);
-    hadKey = all.map((values) => values[s.keyField] != null);
+    if (mode === "upsert") hadKey = all.map((values) => values[s.keyField] != null);
     return await runTransaction(s.engine, async () => {
       const session = await s.session();
       const out = new Array<T>(all.length);
-      for (const run of upsertRuns(s, all, size)) {
+      for (const run of mode === "create" ? insertRuns(all, size) : upsertRuns(s, all, size)) {
         failedAt = run.start;
         const saved = await upsertMany(s, session, run);
         for (let i = 0; i < saved.length; i++) out[run.start + i] = saved[i];
@@ -86,10 +59,23 @@ export async function bulkUpsert<T extends object>(
       return out;
     });
   } catch (error) {
-    throw await bulkFailure(s, error, all, () =>
-      failedAt < 0 ? undefined : locateFailure(s, all, 0, all.length, size, hadKey),
-    );
+    throw await bulkFailure(s, error, all, () => {
+      if (failedAt < 0) return undefined;
+      // Inserts replay the failing chunk after the rows before it; upserts replay every row.
+      return hadKey === undefined
+        ? locateFailure(s, all, failedAt, Math.min(failedAt + size, all.length), size)
+        : locateFailure(s, all, 0, all.length, size, hadKey);
+    });
   }
+}
+
+/** Plain inserts in runs of `size` rows (no conflict target). */
+function insertRuns(rows: Record<string, unknown>[], size: number): UpsertRun[] {
+  const runs: UpsertRun[] = [];
+  for (let start = 0; start < rows.length; start += size) {
+    runs.push({ start, conflict: null, rows: rows.slice(start, start + size) });
+  }
+  return runs;
 }
 
 /** Validates a bulk write's input list and `chunkSize` option; returns the requested chunk size. */

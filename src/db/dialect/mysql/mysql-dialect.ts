@@ -4,8 +4,8 @@
  * modules.
  */
 import { createHash } from "node:crypto";
-import { ConfigurationError, ConnectionError } from "../../errors.js";
-import { addColumnSql, createTableSql } from "../ddl-sql.js";
+import { ConnectionError } from "../../errors.js";
+import { addColumnSql, createTableSql, requireDefault } from "../ddl-sql.js";
 import type {
   ColumnKind,
   ColumnSpec,
@@ -18,6 +18,7 @@ import type {
 import { jsonList } from "../json-list.js";
 import { ServerDialect } from "../server-dialect.js";
 import { describeServer, loadDriver, type ServerUrl, tlsOptions } from "../server-url.js";
+import { bigintToText, fromJsonText, toBigint, toJsonText, toNumber, valueCodec } from "../value-codec.js";
 import { MysqlDriver, type MysqlModule } from "./mysql-driver.js";
 import { classifyMysqlError, isMysqlConnectionFailure, type KeyInfo } from "./mysql-errors.js";
 
@@ -43,6 +44,26 @@ const LIST_TYPES: Record<ColumnKind, string> = {
 /** MySQL's largest LIMIT, for an OFFSET without a LIMIT. */
 const NO_LIMIT = "18446744073709551615";
 
+/** Field values to driver parameters and back. */
+const codec = valueCodec(
+  {
+    boolean: (value) => (value ? 1 : 0),
+    date: (value) => (value instanceof Date ? value.toISOString().slice(0, 23).replace("T", " ") : value),
+    bigint: bigintToText,
+    json: toJsonText,
+  },
+  {
+    integer: toNumber,
+    float: toNumber,
+    boolean: (value) => (typeof value === "boolean" ? value : Number(value) !== 0),
+    bigint: toBigint,
+    // dateStrings: "YYYY-MM-DD HH:MM:SS.mmm", stored in UTC.
+    date: (value) => (value instanceof Date ? value : new Date(`${String(value).replace(" ", "T")}Z`)),
+    // jsonStrings: MySQL's JSON and MariaDB's JSON (LONGTEXT) both arrive as text.
+    json: fromJsonText,
+  },
+);
+
 /**
  * MariaDB / MySQL through `mysql2`. Tables are InnoDB, `utf8mb4` with the case- and accent-sensitive
  * `utf8mb4_bin` collation, so equality and unique keys compare strings as SQLite and PostgreSQL do.
@@ -57,6 +78,8 @@ const NO_LIMIT = "18446744073709551615";
  */
 export class MysqlDialect extends ServerDialect implements Dialect {
   readonly name = "mysql" as const;
+  readonly encode = codec.encode;
+  readonly decode = codec.decode;
   readonly maxParameters = 65_535;
   readonly supportsReturning = false;
   readonly rowLock = " FOR UPDATE";
@@ -248,43 +271,6 @@ export class MysqlDialect extends ServerDialect implements Dialect {
     return jsonList(kind === "bigint" ? values : values.map((value) => this.encode(kind, value)));
   }
 
-  encode(kind: ColumnKind, value: unknown): unknown {
-    if (value === null || value === undefined) return null;
-    switch (kind) {
-      case "boolean":
-        return value ? 1 : 0;
-      case "date":
-        return value instanceof Date ? value.toISOString().slice(0, 23).replace("T", " ") : value;
-      case "bigint":
-        return typeof value === "bigint" ? value.toString() : value;
-      case "json":
-        return JSON.stringify(value);
-      default:
-        return value;
-    }
-  }
-
-  decode(kind: ColumnKind, value: unknown): unknown {
-    if (value === null || value === undefined) return null;
-    switch (kind) {
-      case "integer":
-      case "float":
-        return typeof value === "number" ? value : Number(value);
-      case "boolean":
-        return typeof value === "boolean" ? value : Number(value) !== 0;
-      case "bigint":
-        return typeof value === "bigint" ? value : BigInt(value as string | number);
-      case "date":
-        // dateStrings: "YYYY-MM-DD HH:MM:SS.mmm", stored in UTC.
-        return value instanceof Date ? value : new Date(`${String(value).replace(" ", "T")}Z`);
-      case "json":
-        // jsonStrings: MySQL's JSON and MariaDB's JSON (LONGTEXT) both arrive as text.
-        return typeof value === "string" ? JSON.parse(value) : value;
-      default:
-        return value;
-    }
-  }
-
   classifyError(error: unknown): DriverErrorKind {
     return classifyMysqlError(error, this.#keys);
   }
@@ -304,17 +290,6 @@ export class MysqlDialect extends ServerDialect implements Dialect {
     this.#keys.set(name, { columns: [column] });
     return name;
   }
-}
-
-/** Rows that already exist need a value: a NOT NULL column is added only with its schema's default (as on SQLite). */
-function requireDefault(column: ColumnSpec): unknown {
-  if (column.defaultValue === undefined || column.defaultValue === null) {
-    throw new ConfigurationError(
-      `cannot add the NOT NULL column "${column.name}" without a default: ` +
-        "make it nullable or give its schema a .default(...)",
-    );
-  }
-  return column.defaultValue;
 }
 
 function defaultLiteral(value: unknown): string {

@@ -3,8 +3,8 @@
  * `pg`. It may import the dialect seam, server-url and its driver and errors modules.
  */
 import { createHash } from "node:crypto";
-import { ConfigurationError, ConnectionError } from "../../errors.js";
-import { addColumnSql, createTableSql } from "../ddl-sql.js";
+import { ConnectionError } from "../../errors.js";
+import { addColumnSql, createTableSql, requireDefault } from "../ddl-sql.js";
 import type {
   ColumnKind,
   ColumnSpec,
@@ -16,6 +16,7 @@ import type {
 } from "../dialect.js";
 import { ServerDialect } from "../server-dialect.js";
 import { describeServer, loadDriver, type ServerUrl, tlsOptions } from "../server-url.js";
+import { bigintToText, dateToIso, toBigint, toJsonText, toNumber, valueCodec } from "../value-codec.js";
 import { type PgModule, type PgTypeParsers, PostgresDriver } from "./postgres-driver.js";
 import {
   type ConstraintInfo,
@@ -38,6 +39,18 @@ const LIST_TYPES: Record<ColumnKind, string> = {
 };
 const MAX_IDENTIFIER_BYTES = 63;
 
+/** Field values to driver parameters and back. */
+const codec = valueCodec(
+  // pg would send JS arrays as PostgreSQL arrays: JSON is always sent as JSON text.
+  { date: dateToIso, bigint: bigintToText, json: toJsonText },
+  {
+    integer: toNumber,
+    float: toNumber,
+    bigint: toBigint,
+    date: (value) => (value instanceof Date ? value : new Date(value as string)),
+  },
+);
+
 /**
  * PostgreSQL through `pg`. Integers are `BIGINT` (a `z.int()` is a 53-bit safe integer, wider than
  * `INTEGER`), read back as JS numbers; `z.bigint()` is `BIGINT` read back as `bigint`. `int8` is parsed
@@ -51,6 +64,8 @@ const MAX_IDENTIFIER_BYTES = 63;
  */
 export class PostgresDialect extends ServerDialect implements Dialect {
   readonly name = "postgres" as const;
+  readonly encode = codec.encode;
+  readonly decode = codec.decode;
   readonly maxParameters = 65_535;
   readonly supportsReturning = true;
   readonly rowLock = " FOR UPDATE";
@@ -219,36 +234,6 @@ export class PostgresDialect extends ServerDialect implements Dialect {
     return values.map((value) => this.encode(kind, value));
   }
 
-  encode(kind: ColumnKind, value: unknown): unknown {
-    if (value === null || value === undefined) return null;
-    switch (kind) {
-      case "date":
-        return value instanceof Date ? value.toISOString() : value;
-      case "bigint":
-        return typeof value === "bigint" ? value.toString() : value;
-      case "json":
-        // pg would send JS arrays as PostgreSQL arrays: always send JSON text.
-        return JSON.stringify(value);
-      default:
-        return value;
-    }
-  }
-
-  decode(kind: ColumnKind, value: unknown): unknown {
-    if (value === null || value === undefined) return null;
-    switch (kind) {
-      case "integer":
-      case "float":
-        return typeof value === "number" ? value : Number(value);
-      case "bigint":
-        return typeof value === "bigint" ? value : BigInt(value as string | number);
-      case "date":
-        return value instanceof Date ? value : new Date(value as string);
-      default:
-        return value;
-    }
-  }
-
   classifyError(error: unknown): DriverErrorKind {
     return classifyPostgresError(error, this.#constraints);
   }
@@ -263,17 +248,6 @@ export class PostgresDialect extends ServerDialect implements Dialect {
     this.#constraints.set(name, { columns, primaryKey });
     return name;
   }
-}
-
-/** Rows that already exist need a value: a NOT NULL column is added only with its schema's default (as on SQLite). */
-function requireDefault(column: ColumnSpec): unknown {
-  if (column.defaultValue === undefined || column.defaultValue === null) {
-    throw new ConfigurationError(
-      `cannot add the NOT NULL column "${column.name}" without a default: ` +
-        "make it nullable or give its schema a .default(...)",
-    );
-  }
-  return column.defaultValue;
 }
 
 function literal(value: unknown): string {

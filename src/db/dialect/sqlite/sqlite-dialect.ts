@@ -3,8 +3,8 @@
  * classification. It may import the dialect seam, json-list and the SQLite driver, binding and
  * errors modules.
  */
-import { ConfigurationError, ConnectionError } from "../../errors.js";
-import { addColumnSql, createTableSql, dropTableSql } from "../ddl-sql.js";
+import { ConnectionError } from "../../errors.js";
+import { addColumnSql, createTableSql, dropTableSql, requireDefault } from "../ddl-sql.js";
 import type {
   ColumnKind,
   ColumnSpec,
@@ -16,6 +16,7 @@ import type {
   UpsertSpec,
 } from "../dialect.js";
 import { jsonList } from "../json-list.js";
+import { booleanToBit, dateToIso, fromJsonText, toJsonText, valueCodec } from "../value-codec.js";
 import { loadSqliteBinding, type SqliteDriverName, type SqliteHandle } from "./sqlite-binding.js";
 import { SqliteDriver } from "./sqlite-driver.js";
 import { classifySqliteError } from "./sqlite-errors.js";
@@ -32,6 +33,19 @@ export interface SqliteTarget {
   readonly driver?: SqliteDriverName;
 }
 
+/** Field values to driver parameters and back. */
+const codec = valueCodec(
+  { boolean: booleanToBit, date: dateToIso, json: toJsonText },
+  {
+    integer: (value) => (typeof value === "bigint" ? Number(value) : value),
+    float: (value) => (typeof value === "bigint" ? Number(value) : value),
+    boolean: (value) => (value === 1 || value === 1n ? true : value === 0 || value === 0n ? false : value),
+    bigint: (value) => (typeof value === "number" ? BigInt(value) : value),
+    date: (value) => (typeof value === "string" ? new Date(value) : value),
+    json: fromJsonText,
+  },
+);
+
 /**
  * SQLite through better-sqlite3 or Node's built-in node:sqlite (see `loadSqliteBinding` for which).
  * The dialect chooses and loads the binding in `createDriver()`; the engine never sees which. Types: integers and `bigint` are `INTEGER` (bigints read back with
@@ -46,6 +60,8 @@ export interface SqliteTarget {
  */
 export class SqliteDialect implements Dialect {
   readonly name = "sqlite" as const;
+  readonly encode = codec.encode;
+  readonly decode = codec.decode;
   readonly maxParameters = 32_766;
   readonly supportsReturning = true;
   readonly reportsLastInsertId = true;
@@ -133,15 +149,8 @@ export class SqliteDialect implements Dialect {
 
   addColumn(table: string, column: ColumnSpec): string {
     let sql = addColumnSql(this.q, table, column.name, this.columnType(column));
-    if (!column.nullable) {
-      if (column.defaultValue === undefined || column.defaultValue === null) {
-        throw new ConfigurationError(
-          `SQLite cannot add the NOT NULL column "${column.name}" without a default: ` +
-            "make it nullable or give its schema a .default(...)",
-        );
-      }
-      sql += ` NOT NULL DEFAULT ${literal(this.encode(column.kind, column.defaultValue))}`;
-    }
+    if (!column.nullable)
+      sql += ` NOT NULL DEFAULT ${literal(this.encode(column.kind, requireDefault(column)))}`;
     if (column.unique) sql += " UNIQUE";
     return sql;
   }
@@ -181,39 +190,6 @@ export class SqliteDialect implements Dialect {
 
   encodeList(kind: ColumnKind, values: readonly unknown[]): unknown {
     return jsonList(values.map((value) => this.encode(kind, value)));
-  }
-
-  encode(kind: ColumnKind, value: unknown): unknown {
-    if (value === null || value === undefined) return null;
-    switch (kind) {
-      case "boolean":
-        return value === true ? 1 : value === false ? 0 : value;
-      case "date":
-        return value instanceof Date ? value.toISOString() : value;
-      case "json":
-        return JSON.stringify(value);
-      default:
-        return value;
-    }
-  }
-
-  decode(kind: ColumnKind, value: unknown): unknown {
-    if (value === null || value === undefined) return null;
-    switch (kind) {
-      case "integer":
-      case "float":
-        return typeof value === "bigint" ? Number(value) : value;
-      case "boolean":
-        return value === 1 || value === 1n ? true : value === 0 || value === 0n ? false : value;
-      case "bigint":
-        return typeof value === "number" ? BigInt(value) : value;
-      case "date":
-        return typeof value === "string" ? new Date(value) : value;
-      case "json":
-        return typeof value === "string" ? JSON.parse(value) : value;
-      default:
-        return value;
-    }
   }
 
   async tableExists(session: Session, table: string): Promise<boolean> {
