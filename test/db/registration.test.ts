@@ -1,21 +1,18 @@
 import assert from "node:assert/strict";
-import { after, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { z } from "zod";
 import {
   ConfigurationError,
   DatabaseRegistry,
   databaseRegistry,
   defaultTableName,
-  disposeAll,
   EngineDisposedError,
   MigrationError,
   Model,
   ModelRegistrationError,
   RegistryError,
 } from "../../src/db/index.js";
-import { databases } from "../support/databases.js";
-
-after(() => disposeAll());
+import { eachDatabase, freshTables } from "../support/each-database.js";
 
 const id = () => z.int().nullable().default(null);
 
@@ -145,65 +142,60 @@ describe("registration (no database needed)", () => {
   });
 });
 
-for (const target of databases) {
-  describe(target.name, { skip: target.skip }, () => {
-    const Thing = databaseRegistry(target.url, { tableName: "reg_things" })(
-      class Thing extends Model({ id: id(), name: z.string() }) {},
-    );
+eachDatabase("registration", (target) => {
+  const Thing = databaseRegistry(target.url, { tableName: "reg_things" })(
+    class Thing extends Model({ id: id(), name: z.string() }) {},
+  );
 
-    beforeEach(async () => {
-      await Thing.dropSchema();
-      await Thing.createSchema();
-    });
+  freshTables(Thing);
 
-    it("class forwarders: createSchema (idempotent), schemaExists, truncate, dropSchema", async () => {
-      await Thing.createSchema();
-      assert.equal(await Thing.schemaExists(), true);
-      await Thing.objects.create({ name: "a" });
-      await Thing.truncate();
-      assert.equal(await Thing.objects.count(), 0);
-      await Thing.dropSchema();
-      assert.equal(await Thing.schemaExists(), false);
-      assert.equal(await Thing.objects.schemaExists(), false);
-      await Thing.objects.createSchema();
-      assert.equal(await Thing.objects.schemaExists(), true);
-    });
-
-    it("addColumn, ensureColumn and columnNames evolve the table additively", async () => {
-      assert.deepEqual(await Thing.objects.columnNames(), ["id", "name"]);
-      await Thing.objects.addColumn("verified_at", z.date().nullable());
-      assert.deepEqual(await Thing.objects.columnNames(), ["id", "name", "verified_at"]);
-      await assert.rejects(Thing.objects.addColumn("verified_at", z.date().nullable()), MigrationError);
-      assert.equal(await Thing.objects.ensureColumn("score", z.int().default(0)), true);
-      assert.equal(await Thing.objects.ensureColumn("score", z.int().default(0)), false);
-      assert.deepEqual(await Thing.objects.columnNames(), ["id", "name", "verified_at", "score"]);
-      await Thing.objects.create({ name: "still works" });
-      assert.equal(await Thing.objects.count(), 1);
-    });
-
-    it("new DatabaseRegistry builds a manager without the decorator; dispose closes its engine", async () => {
-      class Plain extends Model({ id: id(), name: z.string() }) {}
-      const registry = new DatabaseRegistry<Plain>(Plain, target.url, { tableName: "reg_plain" });
-      await registry.dropSchema();
-      await registry.createSchema();
-      const created = await registry.create({ name: "p" });
-      assert.ok(created instanceof Plain);
-      created.name = "q";
-      await created.save();
-      assert.equal((await registry.require(created.id as number)).name, "q");
-      await registry.dropSchema();
-      await registry.dispose();
-      assert.equal(registry.engine.driver, null);
-      await assert.rejects(Thing.objects.count(), EngineDisposedError, "no silent reopen after dispose()");
-      registry.reopen();
-      assert.equal(await Thing.objects.count(), 0, "the engine reopens on next use after reopen()");
-    });
-
-    it("every error is a RegistryError with a stable code", async () => {
-      const error = await Thing.objects.addColumn("name", z.string()).catch((e: unknown) => e);
-      assert.ok(error instanceof MigrationError);
-      assert.ok(error instanceof RegistryError);
-      assert.equal(error.code, "REGISTERS_MIGRATION");
-    });
+  it("class forwarders: createSchema (idempotent), schemaExists, truncate, dropSchema", async () => {
+    await Thing.createSchema();
+    assert.equal(await Thing.schemaExists(), true);
+    await Thing.objects.create({ name: "a" });
+    await Thing.truncate();
+    assert.equal(await Thing.objects.count(), 0);
+    await Thing.dropSchema();
+    assert.equal(await Thing.schemaExists(), false);
+    assert.equal(await Thing.objects.schemaExists(), false);
+    await Thing.objects.createSchema();
+    assert.equal(await Thing.objects.schemaExists(), true);
   });
-}
+
+  it("addColumn, ensureColumn and columnNames evolve the table additively", async () => {
+    assert.deepEqual(await Thing.objects.columnNames(), ["id", "name"]);
+    await Thing.objects.addColumn("verified_at", z.date().nullable());
+    assert.deepEqual(await Thing.objects.columnNames(), ["id", "name", "verified_at"]);
+    await assert.rejects(Thing.objects.addColumn("verified_at", z.date().nullable()), MigrationError);
+    assert.equal(await Thing.objects.ensureColumn("score", z.int().default(0)), true);
+    assert.equal(await Thing.objects.ensureColumn("score", z.int().default(0)), false);
+    assert.deepEqual(await Thing.objects.columnNames(), ["id", "name", "verified_at", "score"]);
+    await Thing.objects.create({ name: "still works" });
+    assert.equal(await Thing.objects.count(), 1);
+  });
+
+  it("new DatabaseRegistry builds a manager without the decorator; dispose closes its engine", async () => {
+    class Plain extends Model({ id: id(), name: z.string() }) {}
+    const registry = new DatabaseRegistry<Plain>(Plain, target.url, { tableName: "reg_plain" });
+    await registry.dropSchema();
+    await registry.createSchema();
+    const created = await registry.create({ name: "p" });
+    assert.ok(created instanceof Plain);
+    created.name = "q";
+    await created.save();
+    assert.equal((await registry.require(created.id as number)).name, "q");
+    await registry.dropSchema();
+    await registry.dispose();
+    assert.equal(registry.engine.driver, null);
+    await assert.rejects(Thing.objects.count(), EngineDisposedError, "no silent reopen after dispose()");
+    registry.reopen();
+    assert.equal(await Thing.objects.count(), 0, "the engine reopens on next use after reopen()");
+  });
+
+  it("every error is a RegistryError with a stable code", async () => {
+    const error = await Thing.objects.addColumn("name", z.string()).catch((e: unknown) => e);
+    assert.ok(error instanceof MigrationError);
+    assert.ok(error instanceof RegistryError);
+    assert.equal(error.code, "REGISTERS_MIGRATION");
+  });
+});

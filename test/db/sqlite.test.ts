@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { z } from "zod";
 import { parseSqliteUrl } from "../../src/db/dialect/sqlite/index.js";
 import { classifySqliteError } from "../../src/db/dialect/sqlite/sqlite-errors.js";
@@ -15,8 +15,7 @@ import {
   RegistryError,
 } from "../../src/db/index.js";
 import { testTempDir } from "../support/databases.js";
-
-after(() => disposeAll());
+import "../support/each-database.js"; // disposes every engine after this file
 
 const id = () => z.int().nullable().default(null);
 

@@ -4,14 +4,13 @@
 // is unchanged, each account's balance is exactly what its logged transfers say (so no transfer is
 // half-applied), failed transfers left no trace, and every pooled connection is free again.
 import assert from "node:assert/strict";
-import { after, beforeEach, describe, it } from "node:test";
+import { beforeEach, it } from "node:test";
 import { z } from "zod";
 import type { Driver } from "../../src/db/dialect/dialect.js";
 import { SqliteDriver } from "../../src/db/dialect/sqlite/index.js";
-import { databaseRegistry, disposeAll, Model, RegistryError, ValidationError } from "../../src/db/index.js";
-import { type DatabaseTarget, databases } from "../support/databases.js";
-
-after(() => disposeAll());
+import { databaseRegistry, Model, RegistryError, ValidationError } from "../../src/db/index.js";
+import type { DatabaseTarget } from "../support/databases.js";
+import { eachDatabase, freshTables } from "../support/each-database.js";
 
 const ACCOUNTS = 20;
 const TRANSFERS = 2_000;
@@ -102,214 +101,206 @@ async function assertNoLeak(driver: Driver | null, name: string): Promise<string
   }
 }
 
-for (const target of databases) {
-  describe(`${target.name}: ${TRANSFERS} concurrent transfers (seed ${seed})`, { skip: target.skip }, () => {
-    const url = poolUrl(target);
-    const Account = databaseRegistry(url, { tableName: "rel_accounts", keyField: "id" })(
-      class Account extends Model({
-        id: z.int(),
-        balance: z.int().nonnegative(),
-        touched: z.int().default(0),
-      }) {},
+eachDatabase(`${TRANSFERS} concurrent transfers (seed ${seed})`, (target) => {
+  const url = poolUrl(target);
+  const Account = databaseRegistry(url, { tableName: "rel_accounts", keyField: "id" })(
+    class Account extends Model({
+      id: z.int(),
+      balance: z.int().nonnegative(),
+      touched: z.int().default(0),
+    }) {},
+  );
+  const Transfer = databaseRegistry(url, { tableName: "rel_transfer_log" })(
+    class Transfer extends Model({
+      id: z.int().nullable().default(null),
+      tid: z.int(),
+      src: z.int(),
+      dst: z.int(),
+      amount: z.int(),
+    }) {},
+  );
+
+  freshTables(Account, Transfer);
+  beforeEach(async () => {
+    for (let id = 1; id <= ACCOUNTS; id++) await Account.objects.create({ id, balance: INITIAL });
+  });
+
+  const fail = (plan: Plan, point: FailAt) => {
+    if (plan.failAt === point) throw new InjectedFailure(`transfer ${plan.tid} fails ${point}`);
+  };
+
+  /** Credits first, then debits: an overdraft (ValidationError) fails after a write, as does `fail`. */
+  const writeBoth = async (plan: Plan, fromBalance: number, toBalance: number) => {
+    await Account.objects.updateWhere({ id: plan.to }, { balance: toBalance + plan.amount });
+    fail(plan, "after-credit");
+    await Account.objects.updateWhere({ id: plan.from }, { balance: fromBalance - plan.amount });
+    fail(plan, "after-debit");
+    await Transfer.objects.create({ tid: plan.tid, src: plan.from, dst: plan.to, amount: plan.amount });
+    fail(plan, "after-log");
+  };
+
+  /** Reads both balances with `get`, then writes: correct only where transactions are serialized. */
+  const naiveTransfer = (plan: Plan) =>
+    Account.objects.transaction(async () => {
+      const from = await Account.objects.require(plan.from);
+      const to = await Account.objects.require(plan.to);
+      fail(plan, "after-read");
+      await writeBoth(plan, from.balance, to.balance);
+    });
+
+  /**
+   * Portable on every database at its default isolation, with the public API only: lock both rows
+   * in key order with a write (`updateWhere` re-fetches them after the lock is held, so the balance
+   * read is the latest committed one), then write both.
+   */
+  const lockingTransfer = (plan: Plan) =>
+    Account.objects.transaction(async () => {
+      const [lo, hi] = plan.from < plan.to ? [plan.from, plan.to] : [plan.to, plan.from];
+      const [first] = await Account.objects.updateWhere({ id: lo }, { touched: plan.tid });
+      const [second] = await Account.objects.updateWhere({ id: hi }, { touched: plan.tid });
+      const from = first.id === plan.from ? first : second;
+      const to = first.id === plan.to ? first : second;
+      fail(plan, "after-read");
+      await writeBoth(plan, from.balance, to.balance);
+    });
+
+  /** Reads with `get(key, { forUpdate: true })` in key order (row locks), then writes both. */
+  const forUpdateTransfer = (plan: Plan) =>
+    Account.objects.transaction(async () => {
+      const [lo, hi] = plan.from < plan.to ? [plan.from, plan.to] : [plan.to, plan.from];
+      const first = await Account.objects.require(lo, { forUpdate: true });
+      const second = await Account.objects.require(hi, { forUpdate: true });
+      const from = first.id === plan.from ? first : second;
+      const to = first.id === plan.to ? first : second;
+      fail(plan, "after-read");
+      await writeBoth(plan, from.balance, to.balance);
+    });
+
+  const runAll = async (transfer: (plan: Plan) => Promise<void>, rand: () => number) => {
+    const all = plans(rand);
+    const outcomes = await Promise.allSettled(all.map((plan) => transfer(plan)));
+    const committed = new Set<number>();
+    const unexpected: unknown[] = [];
+    let injected = 0;
+    let overdrafts = 0;
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === "fulfilled") committed.add(all[i].tid);
+      else if (outcome.reason instanceof InjectedFailure) injected++;
+      else if (outcome.reason instanceof ValidationError) overdrafts++;
+      else unexpected.push(outcome.reason);
+    });
+    for (const error of unexpected) assert.ok(error instanceof RegistryError, `untyped error: ${error}`);
+    return { all, committed, injected, overdrafts, unexpected };
+  };
+
+  const verify = async (all: Plan[], committed: ReadonlySet<number>) => {
+    const accounts = await Account.objects.all({ orderBy: "id" });
+    const logs = await Transfer.objects.all();
+    const total = accounts.reduce((sum, a) => sum + a.balance, 0);
+    assert.equal(accounts.length, ACCOUNTS);
+    assert.equal(total, ACCOUNTS * INITIAL, "the total balance changed");
+    // The log holds exactly the transfers whose transaction resolved, once each.
+    assert.deepEqual(
+      logs.map((l) => l.tid).sort((a, b) => a - b),
+      [...committed].sort((a, b) => a - b),
+      "the log differs from the transfers that committed",
     );
-    const Transfer = databaseRegistry(url, { tableName: "rel_transfer_log" })(
-      class Transfer extends Model({
-        id: z.int().nullable().default(null),
-        tid: z.int(),
-        src: z.int(),
-        dst: z.int(),
-        amount: z.int(),
-      }) {},
-    );
+    // Each balance is exactly what the logged transfers say: a half-applied transfer (a credit
+    // without its debit, or writes without their log row) breaks this for some account.
+    const expected = new Map<number, number>();
+    for (let id = 1; id <= ACCOUNTS; id++) expected.set(id, INITIAL);
+    const byTid = new Map(all.map((p) => [p.tid, p]));
+    for (const log of logs) {
+      const plan = byTid.get(log.tid) as Plan;
+      assert.deepEqual([log.src, log.dst, log.amount], [plan.from, plan.to, plan.amount]);
+      expected.set(log.src, (expected.get(log.src) as number) - log.amount);
+      expected.set(log.dst, (expected.get(log.dst) as number) + log.amount);
+    }
+    for (const account of accounts) {
+      assert.equal(account.balance, expected.get(account.id), `account ${account.id} is off`);
+    }
+  };
 
-    beforeEach(async () => {
-      await Account.dropSchema();
-      await Account.createSchema();
-      await Transfer.dropSchema();
-      await Transfer.createSchema();
-      for (let id = 1; id <= ACCOUNTS; id++) await Account.objects.create({ id, balance: INITIAL });
-    });
-
-    const fail = (plan: Plan, point: FailAt) => {
-      if (plan.failAt === point) throw new InjectedFailure(`transfer ${plan.tid} fails ${point}`);
-    };
-
-    /** Credits first, then debits: an overdraft (ValidationError) fails after a write, as does `fail`. */
-    const writeBoth = async (plan: Plan, fromBalance: number, toBalance: number) => {
-      await Account.objects.updateWhere({ id: plan.to }, { balance: toBalance + plan.amount });
-      fail(plan, "after-credit");
-      await Account.objects.updateWhere({ id: plan.from }, { balance: fromBalance - plan.amount });
-      fail(plan, "after-debit");
-      await Transfer.objects.create({ tid: plan.tid, src: plan.from, dst: plan.to, amount: plan.amount });
-      fail(plan, "after-log");
-    };
-
-    /** Reads both balances with `get`, then writes: correct only where transactions are serialized. */
-    const naiveTransfer = (plan: Plan) =>
-      Account.objects.transaction(async () => {
-        const from = await Account.objects.require(plan.from);
-        const to = await Account.objects.require(plan.to);
-        fail(plan, "after-read");
-        await writeBoth(plan, from.balance, to.balance);
-      });
-
-    /**
-     * Portable on every database at its default isolation, with the public API only: lock both rows
-     * in key order with a write (`updateWhere` re-fetches them after the lock is held, so the balance
-     * read is the latest committed one), then write both.
-     */
-    const lockingTransfer = (plan: Plan) =>
-      Account.objects.transaction(async () => {
-        const [lo, hi] = plan.from < plan.to ? [plan.from, plan.to] : [plan.to, plan.from];
-        const [first] = await Account.objects.updateWhere({ id: lo }, { touched: plan.tid });
-        const [second] = await Account.objects.updateWhere({ id: hi }, { touched: plan.tid });
-        const from = first.id === plan.from ? first : second;
-        const to = first.id === plan.to ? first : second;
-        fail(plan, "after-read");
-        await writeBoth(plan, from.balance, to.balance);
-      });
-
-    /** Reads with `get(key, { forUpdate: true })` in key order (row locks), then writes both. */
-    const forUpdateTransfer = (plan: Plan) =>
-      Account.objects.transaction(async () => {
-        const [lo, hi] = plan.from < plan.to ? [plan.from, plan.to] : [plan.to, plan.from];
-        const first = await Account.objects.require(lo, { forUpdate: true });
-        const second = await Account.objects.require(hi, { forUpdate: true });
-        const from = first.id === plan.from ? first : second;
-        const to = first.id === plan.to ? first : second;
-        fail(plan, "after-read");
-        await writeBoth(plan, from.balance, to.balance);
-      });
-
-    const runAll = async (transfer: (plan: Plan) => Promise<void>, rand: () => number) => {
-      const all = plans(rand);
-      const outcomes = await Promise.allSettled(all.map((plan) => transfer(plan)));
-      const committed = new Set<number>();
-      const unexpected: unknown[] = [];
-      let injected = 0;
-      let overdrafts = 0;
-      outcomes.forEach((outcome, i) => {
-        if (outcome.status === "fulfilled") committed.add(all[i].tid);
-        else if (outcome.reason instanceof InjectedFailure) injected++;
-        else if (outcome.reason instanceof ValidationError) overdrafts++;
-        else unexpected.push(outcome.reason);
-      });
-      for (const error of unexpected) assert.ok(error instanceof RegistryError, `untyped error: ${error}`);
-      return { all, committed, injected, overdrafts, unexpected };
-    };
-
-    const verify = async (all: Plan[], committed: ReadonlySet<number>) => {
-      const accounts = await Account.objects.all({ orderBy: "id" });
-      const logs = await Transfer.objects.all();
-      const total = accounts.reduce((sum, a) => sum + a.balance, 0);
-      assert.equal(accounts.length, ACCOUNTS);
-      assert.equal(total, ACCOUNTS * INITIAL, "the total balance changed");
-      // The log holds exactly the transfers whose transaction resolved, once each.
-      assert.deepEqual(
-        logs.map((l) => l.tid).sort((a, b) => a - b),
-        [...committed].sort((a, b) => a - b),
-        "the log differs from the transfers that committed",
-      );
-      // Each balance is exactly what the logged transfers say: a half-applied transfer (a credit
-      // without its debit, or writes without their log row) breaks this for some account.
-      const expected = new Map<number, number>();
-      for (let id = 1; id <= ACCOUNTS; id++) expected.set(id, INITIAL);
-      const byTid = new Map(all.map((p) => [p.tid, p]));
-      for (const log of logs) {
-        const plan = byTid.get(log.tid) as Plan;
-        assert.deepEqual([log.src, log.dst, log.amount], [plan.from, plan.to, plan.amount]);
-        expected.set(log.src, (expected.get(log.src) as number) - log.amount);
-        expected.set(log.dst, (expected.get(log.dst) as number) + log.amount);
-      }
-      for (const account of accounts) {
-        assert.equal(account.balance, expected.get(account.id), `account ${account.id} is off`);
-      }
-    };
-
-    // A leaked connection makes later transfers wait: bounded here (and by connectTimeout on servers).
-    it("lock-then-read transfers: total invariant, no half-applied transfer, no leaked connection", {
-      timeout: 240_000,
-    }, async (t) => {
-      const { all, committed, injected, overdrafts, unexpected } = await runAll(
-        lockingTransfer,
-        random(seed),
-      );
-      assert.deepEqual(unexpected, [], "only injected failures and overdrafts may fail a transfer");
-      assert.ok(injected > 0 && committed.size > 0, "the run exercised no failure or no success");
-      await verify(all, committed);
-      const free = await assertNoLeak(Account.objects.engine.driver, target.name);
-      t.diagnostic(
-        `figures: ${target.name} atomicity: ${TRANSFERS} transfers run (${committed.size} committed, ${injected} injected failures rolled back, ${overdrafts} overdrafts rejected), invariant held, ${free}`,
-      );
-    });
-
-    it("get(key, { forUpdate: true }) transfers keep the invariant on every database", {
-      timeout: 240_000,
-    }, async (t) => {
-      const { all, committed, injected, overdrafts, unexpected } = await runAll(
-        forUpdateTransfer,
-        random(seed + 2),
-      );
-      assert.deepEqual(unexpected, [], "only injected failures and overdrafts may fail a transfer");
-      assert.ok(injected > 0 && committed.size > 0, "the run exercised no failure or no success");
-      await verify(all, committed);
-      const free = await assertNoLeak(Account.objects.engine.driver, target.name);
-      t.diagnostic(
-        `figures: ${target.name} atomicity (forUpdate): ${TRANSFERS} transfers run (${committed.size} committed, ${injected} injected, ${overdrafts} overdrafts), invariant held, ${free}`,
-      );
-    });
-
-    // Two transactions lock the same two rows in opposite order: the database kills one (deadlock).
-    // Inside `updateWhere` (a savepoint), MySQL has already rolled the whole transaction back, so
-    // `ROLLBACK TO SAVEPOINT` fails too; the caller must still see the deadlock, not that follow-up.
-    it("a deadlock inside a nested transaction surfaces as the deadlock", {
-      skip: target.name.startsWith("sqlite") ? "SQLite serializes transactions: no deadlock" : false,
-    }, async () => {
-      let arrived = 0;
-      let open!: () => void;
-      const barrier = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      const lockBoth = (first: number, second: number) =>
-        Account.objects.transaction(async () => {
-          await Account.objects.updateWhere({ id: first }, { touched: first });
-          if (++arrived === 2) open();
-          await barrier;
-          await Account.objects.updateWhere({ id: second }, { touched: second });
-        });
-      const outcomes = await Promise.allSettled([lockBoth(1, 2), lockBoth(2, 1)]);
-      const failures = outcomes.filter((o) => o.status === "rejected").map((o) => o.reason);
-      assert.equal(failures.length, 1, "exactly one of the two transactions is the deadlock victim");
-      const error = failures[0];
-      assert.ok(error instanceof RegistryError, String(error));
-      const cause = error.cause as { code?: unknown; errno?: unknown } | undefined;
-      assert.ok(cause?.code === "40P01" || cause?.errno === 1213, `not the deadlock: ${error.message}`);
-    });
-
-    // Plain reads then writes, as a user would first write it. SQLite serializes transactions
-    // (BEGIN IMMEDIATE on one connection), so it must hold there. PostgreSQL (READ COMMITTED) and
-    // InnoDB (REPEATABLE READ) let two transactions read the same balance and both write: lost
-    // updates, unless the reads lock (`get(key, { forUpdate: true })`, the test above).
-    const serialized = target.name.startsWith("sqlite");
-    it(
-      "get-then-write transfers keep the invariant where transactions are serialized",
-      serialized
-        ? {}
-        : {
-            todo: "plain get-then-write loses updates at the default isolation of PostgreSQL and InnoDB, as in any ORM: lock with get(key, { forUpdate: true }) (tested above)",
-          },
-      async (t) => {
-        const { all, committed, injected, overdrafts, unexpected } = await runAll(
-          naiveTransfer,
-          random(seed + 1),
-        );
-        assert.deepEqual(unexpected, [], "only injected failures and overdrafts may fail a transfer");
-        await verify(all, committed);
-        const free = await assertNoLeak(Account.objects.engine.driver, target.name);
-        t.diagnostic(
-          `figures: ${target.name} atomicity (get-then-write): ${TRANSFERS} transfers run (${committed.size} committed, ${injected} injected, ${overdrafts} overdrafts), invariant held, ${free}`,
-        );
-      },
+  // A leaked connection makes later transfers wait: bounded here (and by connectTimeout on servers).
+  it("lock-then-read transfers: total invariant, no half-applied transfer, no leaked connection", {
+    timeout: 240_000,
+  }, async (t) => {
+    const { all, committed, injected, overdrafts, unexpected } = await runAll(lockingTransfer, random(seed));
+    assert.deepEqual(unexpected, [], "only injected failures and overdrafts may fail a transfer");
+    assert.ok(injected > 0 && committed.size > 0, "the run exercised no failure or no success");
+    await verify(all, committed);
+    const free = await assertNoLeak(Account.objects.engine.driver, target.name);
+    t.diagnostic(
+      `figures: ${target.name} atomicity: ${TRANSFERS} transfers run (${committed.size} committed, ${injected} injected failures rolled back, ${overdrafts} overdrafts rejected), invariant held, ${free}`,
     );
   });
-}
+
+  it("get(key, { forUpdate: true }) transfers keep the invariant on every database", {
+    timeout: 240_000,
+  }, async (t) => {
+    const { all, committed, injected, overdrafts, unexpected } = await runAll(
+      forUpdateTransfer,
+      random(seed + 2),
+    );
+    assert.deepEqual(unexpected, [], "only injected failures and overdrafts may fail a transfer");
+    assert.ok(injected > 0 && committed.size > 0, "the run exercised no failure or no success");
+    await verify(all, committed);
+    const free = await assertNoLeak(Account.objects.engine.driver, target.name);
+    t.diagnostic(
+      `figures: ${target.name} atomicity (forUpdate): ${TRANSFERS} transfers run (${committed.size} committed, ${injected} injected, ${overdrafts} overdrafts), invariant held, ${free}`,
+    );
+  });
+
+  // Two transactions lock the same two rows in opposite order: the database kills one (deadlock).
+  // Inside `updateWhere` (a savepoint), MySQL has already rolled the whole transaction back, so
+  // `ROLLBACK TO SAVEPOINT` fails too; the caller must still see the deadlock, not that follow-up.
+  it("a deadlock inside a nested transaction surfaces as the deadlock", {
+    skip: target.name.startsWith("sqlite") ? "SQLite serializes transactions: no deadlock" : false,
+  }, async () => {
+    let arrived = 0;
+    let open!: () => void;
+    const barrier = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const lockBoth = (first: number, second: number) =>
+      Account.objects.transaction(async () => {
+        await Account.objects.updateWhere({ id: first }, { touched: first });
+        if (++arrived === 2) open();
+        await barrier;
+        await Account.objects.updateWhere({ id: second }, { touched: second });
+      });
+    const outcomes = await Promise.allSettled([lockBoth(1, 2), lockBoth(2, 1)]);
+    const failures = outcomes.filter((o) => o.status === "rejected").map((o) => o.reason);
+    assert.equal(failures.length, 1, "exactly one of the two transactions is the deadlock victim");
+    const error = failures[0];
+    assert.ok(error instanceof RegistryError, String(error));
+    const cause = error.cause as { code?: unknown; errno?: unknown } | undefined;
+    assert.ok(cause?.code === "40P01" || cause?.errno === 1213, `not the deadlock: ${error.message}`);
+  });
+
+  // Plain reads then writes, as a user would first write it. SQLite serializes transactions
+  // (BEGIN IMMEDIATE on one connection), so it must hold there. PostgreSQL (READ COMMITTED) and
+  // InnoDB (REPEATABLE READ) let two transactions read the same balance and both write: lost
+  // updates, unless the reads lock (`get(key, { forUpdate: true })`, the test above).
+  const serialized = target.name.startsWith("sqlite");
+  it(
+    "get-then-write transfers keep the invariant where transactions are serialized",
+    serialized
+      ? {}
+      : {
+          todo: "plain get-then-write loses updates at the default isolation of PostgreSQL and InnoDB, as in any ORM: lock with get(key, { forUpdate: true }) (tested above)",
+        },
+    async (t) => {
+      const { all, committed, injected, overdrafts, unexpected } = await runAll(
+        naiveTransfer,
+        random(seed + 1),
+      );
+      assert.deepEqual(unexpected, [], "only injected failures and overdrafts may fail a transfer");
+      await verify(all, committed);
+      const free = await assertNoLeak(Account.objects.engine.driver, target.name);
+      t.diagnostic(
+        `figures: ${target.name} atomicity (get-then-write): ${TRANSFERS} transfers run (${committed.size} committed, ${injected} injected, ${overdrafts} overdrafts), invariant held, ${free}`,
+      );
+    },
+  );
+});
