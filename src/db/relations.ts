@@ -210,6 +210,22 @@ async function filterIn(
 }
 
 /**
+ * A built-in relationship as a decorator: `load` gets the owners with the owning and the target
+ * model's managers resolved (a `RelationshipError` when either is not registered).
+ */
+function declareRelation<V>(
+  kind: Relation<V>["kind"],
+  target: () => unknown,
+  load: (owners: readonly ModelBase[], owner: AnyManager, target: AnyManager) => Promise<Map<ModelBase, V>>,
+): RelationDecorator<V> {
+  return decorator<V>(
+    batchRelation(kind, target, (owners, ownerModel) =>
+      load(owners, manager(ownerModel, "owning"), manager(target(), "target")),
+    ),
+  );
+}
+
+/**
  * A built-in relation: `loadMany` does the work, and `load` is `loadMany` for one owner, so lazy and
  * eager loading share one query shape and one set of rules (ordering, nulls, de-duplication).
  */
@@ -263,35 +279,31 @@ export function HasMany<M extends ModelBase>(
   target: () => RelatedModel<M>,
   options: HasManyOptions,
 ): RelationDecorator<M[]> {
-  return decorator<M[]>(
-    batchRelation("hasMany", target, async (owners, ownerModel) => {
-      const ownerManager = manager(ownerModel, "owning");
-      const targetManager = manager(target(), "target");
-      requireField(targetManager, options.foreignKey, "HasMany foreignKey");
-      const localKey = options.localKey ?? ownerManager.keyField;
-      requireField(ownerManager, localKey, "HasMany localKey");
-      const rows = await filterIn(
-        targetManager,
-        options.foreignKey,
-        distinctValues(owners, localKey),
-        targetManager.keyField,
-      );
-      const groups = new Map<unknown, M[]>();
-      for (const row of rows) {
-        const key = valueKey(field(row, options.foreignKey));
-        const group = groups.get(key);
-        if (group === undefined) groups.set(key, [row as unknown as M]);
-        else group.push(row as unknown as M);
-      }
-      const out = new Map<ModelBase, M[]>();
-      for (const owner of owners) {
-        const value = field(owner, localKey);
-        const group = value === null || value === undefined ? undefined : groups.get(valueKey(value));
-        out.set(owner, group === undefined ? [] : group.slice());
-      }
-      return out;
-    }),
-  );
+  return declareRelation<M[]>("hasMany", target, async (owners, ownerManager, targetManager) => {
+    requireField(targetManager, options.foreignKey, "HasMany foreignKey");
+    const localKey = options.localKey ?? ownerManager.keyField;
+    requireField(ownerManager, localKey, "HasMany localKey");
+    const rows = await filterIn(
+      targetManager,
+      options.foreignKey,
+      distinctValues(owners, localKey),
+      targetManager.keyField,
+    );
+    const groups = new Map<unknown, M[]>();
+    for (const row of rows) {
+      const key = valueKey(field(row, options.foreignKey));
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [row as unknown as M]);
+      else group.push(row as unknown as M);
+    }
+    const out = new Map<ModelBase, M[]>();
+    for (const owner of owners) {
+      const value = field(owner, localKey);
+      const group = value === null || value === undefined ? undefined : groups.get(valueKey(value));
+      out.set(owner, group === undefined ? [] : group.slice());
+    }
+    return out;
+  });
 }
 
 /**
@@ -309,33 +321,29 @@ export function BelongsTo<M extends ModelBase>(
   target: () => RelatedModel<M>,
   options: BelongsToOptions,
 ): RelationDecorator<M | null> {
-  return decorator<M | null>(
-    batchRelation("belongsTo", target, async (owners, ownerModel) => {
-      const ownerManager = manager(ownerModel, "owning");
-      const targetManager = manager(target(), "target");
-      requireField(ownerManager, options.localKey, "BelongsTo localKey");
-      const targetKey = options.targetKey ?? targetManager.keyField;
-      requireField(targetManager, targetKey, "BelongsTo targetKey");
-      // Ordered by key, the first row per value wins: what `first()` returns for one owner.
-      const rows = await filterIn(
-        targetManager,
-        targetKey,
-        distinctValues(owners, options.localKey),
-        targetManager.keyField,
-      );
-      const byValue = new Map<unknown, M>();
-      for (const row of rows) {
-        const key = valueKey(field(row, targetKey));
-        if (!byValue.has(key)) byValue.set(key, row as unknown as M);
-      }
-      const out = new Map<ModelBase, M | null>();
-      for (const owner of owners) {
-        const value = field(owner, options.localKey);
-        out.set(owner, value === null || value === undefined ? null : (byValue.get(valueKey(value)) ?? null));
-      }
-      return out;
-    }),
-  );
+  return declareRelation<M | null>("belongsTo", target, async (owners, ownerManager, targetManager) => {
+    requireField(ownerManager, options.localKey, "BelongsTo localKey");
+    const targetKey = options.targetKey ?? targetManager.keyField;
+    requireField(targetManager, targetKey, "BelongsTo targetKey");
+    // Ordered by key, the first row per value wins: what `first()` returns for one owner.
+    const rows = await filterIn(
+      targetManager,
+      targetKey,
+      distinctValues(owners, options.localKey),
+      targetManager.keyField,
+    );
+    const byValue = new Map<unknown, M>();
+    for (const row of rows) {
+      const key = valueKey(field(row, targetKey));
+      if (!byValue.has(key)) byValue.set(key, row as unknown as M);
+    }
+    const out = new Map<ModelBase, M | null>();
+    for (const owner of owners) {
+      const value = field(owner, options.localKey);
+      out.set(owner, value === null || value === undefined ? null : (byValue.get(valueKey(value)) ?? null));
+    }
+    return out;
+  });
 }
 
 /**
@@ -354,58 +362,54 @@ export function HasManyThrough<M extends ModelBase>(
   target: () => RelatedModel<M>,
   options: HasManyThroughOptions,
 ): RelationDecorator<M[]> {
-  return decorator<M[]>(
-    batchRelation("hasManyThrough", target, async (owners, ownerModel) => {
-      const ownerManager = manager(ownerModel, "owning");
-      const targetManager = manager(target(), "target");
-      const throughManager = manager(options.through(), "through");
-      requireField(throughManager, options.sourceKey, "HasManyThrough sourceKey");
-      requireField(throughManager, options.targetKey, "HasManyThrough targetKey");
-      const links = await filterIn(
-        throughManager,
-        options.sourceKey,
-        distinctValues(owners, ownerManager.keyField),
-        throughManager.keyField,
-      );
-      // Per owner key: the target ids of its join rows, de-duplicated, in join-row order.
-      const idsBySource = new Map<unknown, { ids: unknown[]; seen: Set<unknown> }>();
-      for (const link of links) {
-        const id = field(link, options.targetKey);
-        if (id === null || id === undefined) continue;
-        const source = valueKey(field(link, options.sourceKey));
-        let entry = idsBySource.get(source);
-        if (entry === undefined) {
-          entry = { ids: [], seen: new Set() };
-          idsBySource.set(source, entry);
-        }
-        const key = valueKey(id);
-        if (entry.seen.has(key)) continue;
-        entry.seen.add(key);
-        entry.ids.push(id);
+  return declareRelation<M[]>("hasManyThrough", target, async (owners, ownerManager, targetManager) => {
+    const throughManager = manager(options.through(), "through");
+    requireField(throughManager, options.sourceKey, "HasManyThrough sourceKey");
+    requireField(throughManager, options.targetKey, "HasManyThrough targetKey");
+    const links = await filterIn(
+      throughManager,
+      options.sourceKey,
+      distinctValues(owners, ownerManager.keyField),
+      throughManager.keyField,
+    );
+    // Per owner key: the target ids of its join rows, de-duplicated, in join-row order.
+    const idsBySource = new Map<unknown, { ids: unknown[]; seen: Set<unknown> }>();
+    for (const link of links) {
+      const id = field(link, options.targetKey);
+      if (id === null || id === undefined) continue;
+      const source = valueKey(field(link, options.sourceKey));
+      let entry = idsBySource.get(source);
+      if (entry === undefined) {
+        entry = { ids: [], seen: new Set() };
+        idsBySource.set(source, entry);
       }
-      const targets = await filterIn(
-        targetManager,
-        targetManager.keyField,
-        distinctValues(links, options.targetKey),
-      );
-      const byKey = new Map<unknown, M>();
-      for (const row of targets) byKey.set(valueKey(field(row, targetManager.keyField)), row as unknown as M);
-      const out = new Map<ModelBase, M[]>();
-      for (const owner of owners) {
-        const value = field(owner, ownerManager.keyField);
-        const entry = value === null || value === undefined ? undefined : idsBySource.get(valueKey(value));
-        const list: M[] = [];
-        if (entry !== undefined) {
-          for (const id of entry.ids) {
-            const row = byKey.get(valueKey(id));
-            if (row !== undefined) list.push(row);
-          }
+      const key = valueKey(id);
+      if (entry.seen.has(key)) continue;
+      entry.seen.add(key);
+      entry.ids.push(id);
+    }
+    const targets = await filterIn(
+      targetManager,
+      targetManager.keyField,
+      distinctValues(links, options.targetKey),
+    );
+    const byKey = new Map<unknown, M>();
+    for (const row of targets) byKey.set(valueKey(field(row, targetManager.keyField)), row as unknown as M);
+    const out = new Map<ModelBase, M[]>();
+    for (const owner of owners) {
+      const value = field(owner, ownerManager.keyField);
+      const entry = value === null || value === undefined ? undefined : idsBySource.get(valueKey(value));
+      const list: M[] = [];
+      if (entry !== undefined) {
+        for (const id of entry.ids) {
+          const row = byKey.get(valueKey(id));
+          if (row !== undefined) list.push(row);
         }
-        out.set(owner, list);
       }
-      return out;
-    }),
-  );
+      out.set(owner, list);
+    }
+    return out;
+  });
 }
 
 /**

@@ -110,6 +110,30 @@ function aborted(connection: Connection): TransactionAbortedError | undefined {
   );
 }
 
+/**
+ * Runs `fn` at `level`; `undo` (rollback to the savepoint, or of the transaction) when it throws or
+ * when the database aborted the transaction meanwhile (`TransactionAbortedError`).
+ */
+async function runLevel<R>(
+  level: TransactionFrame,
+  fn: () => Promise<R> | R,
+  undo: () => Promise<void>,
+): Promise<R> {
+  let result: R;
+  try {
+    result = await storage.run(level, fn);
+  } catch (error) {
+    await undo();
+    throw new CallbackFailure(error);
+  }
+  const abort = aborted(level.connection);
+  if (abort !== undefined) {
+    await undo();
+    throw abort;
+  }
+  return result;
+}
+
 async function savepoint<R>(frame: TransactionFrame, dialect: Dialect, fn: () => Promise<R> | R): Promise<R> {
   const previous = frame.tail;
   let done!: () => void;
@@ -138,18 +162,7 @@ async function savepoint<R>(frame: TransactionFrame, dialect: Dialect, fn: () =>
   };
   try {
     await connection.exec(savepointSql.create(dialect, name));
-    let result: R;
-    try {
-      result = await storage.run(level, fn);
-    } catch (error) {
-      await undo();
-      throw new CallbackFailure(error);
-    }
-    const abort = aborted(connection);
-    if (abort !== undefined) {
-      await undo();
-      throw abort;
-    }
+    const result = await runLevel(level, fn, undo);
     await connection.exec(savepointSql.release(dialect, name));
     frame.afterCommit.push(...level.afterCommit);
     return result;
@@ -187,18 +200,7 @@ async function transact<R>(engine: Engine, dialect: Dialect, fn: () => Promise<R
       broken = true;
       throw error;
     }
-    let result: R;
-    try {
-      result = await storage.run(frame, fn);
-    } catch (error) {
-      await rollback();
-      throw new CallbackFailure(error);
-    }
-    const abort = aborted(connection);
-    if (abort !== undefined) {
-      await rollback();
-      throw abort;
-    }
+    const result = await runLevel(frame, fn, rollback);
     try {
       await connection.exec("COMMIT");
     } catch (error) {

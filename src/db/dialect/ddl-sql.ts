@@ -18,16 +18,30 @@ export function dropTableSql(quote: Quote, name: string): string {
   return `DROP TABLE IF EXISTS ${quote(name)}`;
 }
 
-/** `ALTER TABLE "table" ADD COLUMN "column" <type>` (the dialect appends nullability and the rest). */
-export function addColumnSql(quote: Quote, table: string, column: string, type: string): string {
-  return `ALTER TABLE ${quote(table)} ADD COLUMN ${quote(column)} ${type}`;
+/**
+ * `ALTER TABLE "table" ADD COLUMN "column" <type>` with its nullability: `nullable` (" NULL", or ""
+ * where NULL is implied), else `NOT NULL DEFAULT <defaultSql(the schema's default)>` (rows that
+ * already exist need a value). The dialect appends its constraints.
+ */
+export function addColumnSql(
+  quote: Quote,
+  table: string,
+  column: ColumnSpec,
+  type: string,
+  defaultSql: (value: unknown) => string,
+  nullable = " NULL",
+): string {
+  const head = `ALTER TABLE ${quote(table)} ADD COLUMN ${quote(column.name)} ${type}`;
+  return column.nullable
+    ? `${head}${nullable}`
+    : `${head} NOT NULL DEFAULT ${defaultSql(requireDefault(column))}`;
 }
 
 /**
  * The default a NOT NULL column is added with: rows that already exist need a value, so such a
  * column needs its schema's `.default(...)` (`ConfigurationError` otherwise), on every database.
  */
-export function requireDefault(column: ColumnSpec): unknown {
+function requireDefault(column: ColumnSpec): unknown {
   if (column.defaultValue === undefined || column.defaultValue === null) {
     throw new ConfigurationError(
       `cannot add the NOT NULL column "${column.name}" without a default: ` +

@@ -4,6 +4,7 @@
  * `dropSchema` re-arms it. It may import the state, zod-to-columns and errors.
  */
 import type { z } from "zod";
+import type { Session } from "../dialect/dialect.js";
 import { MigrationError } from "../errors.js";
 import { describeField } from "../zod-to-columns.js";
 import { columnSpec, type ModelState } from "./state.js";
@@ -19,9 +20,7 @@ export async function createSchema(s: ModelState): Promise<void> {
 export async function dropSchema(s: ModelState): Promise<void> {
   const session = await s.catalogSession();
   try {
-    await session.exec(s.d.dropTable(s.tableName));
-  } catch (error) {
-    throw schemaError(error, `cannot drop table "${s.tableName}"`);
+    await execSchema(session, s.d.dropTable(s.tableName), `cannot drop table "${s.tableName}"`);
   } finally {
     // The next use creates the table again (autoCreate), or fails with SchemaError.
     s.readyGeneration = -1;
@@ -36,11 +35,15 @@ export async function schemaExists(s: ModelState): Promise<boolean> {
 
 /** `truncate()`: deletes every row, keeping the table. */
 export async function truncate(s: ModelState): Promise<void> {
-  const session = await s.session();
+  await execSchema(await s.session(), s.d.truncate(s.tableName), `cannot truncate table "${s.tableName}"`);
+}
+
+/** Runs one DDL statement; a failure is a `SchemaError` saying `what` failed. */
+async function execSchema(session: Session, sql: string, what: string): Promise<void> {
   try {
-    await session.exec(s.d.truncate(s.tableName));
+    await session.exec(sql);
   } catch (error) {
-    throw schemaError(error, `cannot truncate table "${s.tableName}"`);
+    throw schemaError(error, what);
   }
 }
 

@@ -38,16 +38,30 @@ import type {
  */
 export class ModelReader<T extends object = ModelBase, D = Record<string, unknown>> {
   /** The model class. */
-  readonly model: ModelCtor<T>;
+  get model(): ModelCtor<T> {
+    return this.state.model;
+  }
   /** The engine (database) this model lives on. */
-  readonly engine: Engine;
-  readonly tableName: string;
-  readonly keyField: string;
-  readonly uniqueFields: readonly string[];
+  get engine(): Engine {
+    return this.state.engine;
+  }
+  get tableName(): string {
+    return this.state.tableName;
+  }
+  get keyField(): string {
+    return this.state.keyField;
+  }
+  get uniqueFields(): readonly string[] {
+    return this.state.uniqueFields;
+  }
   /** Fields stored as password hashes: hashed on every write, hidden from `toJSON()`. */
-  readonly hashedFields: readonly string[];
+  get hashedFields(): readonly string[] {
+    return this.state.hashedFields;
+  }
   /** The table as the dialect sees it. */
-  readonly table: TableSpec;
+  get table(): TableSpec {
+    return this.state.table;
+  }
   /** The model's state, shared with the write half of the facade (internal). */
   protected readonly state: ModelState<T>;
   readonly #rejectWith = (error: unknown): never => {
@@ -60,15 +74,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
   readonly #getByKey = (key: unknown): Promise<T | null> => this.get(key as KeyValue);
 
   constructor(model: ModelCtor<T>, engine: Engine, config: ManagerConfig) {
-    const s = new ModelState(model, engine, config);
-    this.state = s;
-    this.model = model;
-    this.engine = engine;
-    this.tableName = s.tableName;
-    this.keyField = s.keyField;
-    this.uniqueFields = s.uniqueFields;
-    this.hashedFields = s.hashedFields;
-    this.table = s.table;
+    this.state = new ModelState(model, engine, config);
   }
 
   /** Awaits `work` and turns its failure into the typed error (the one place errors are translated). */

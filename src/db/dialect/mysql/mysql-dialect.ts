@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { ConnectionError } from "../../errors.js";
-import { addColumnSql, createTableSql, requireDefault } from "../ddl-sql.js";
+import { addColumnSql, createTableSql } from "../ddl-sql.js";
 import type {
   ColumnKind,
   ColumnSpec,
@@ -217,11 +217,14 @@ export class MysqlDialect extends ServerDialect implements Dialect {
   }
 
   addColumn(table: string, column: ColumnSpec): string {
-    let sql = addColumnSql(this.q, table, column.name, this.columnType(column));
     // Parenthesized: MySQL 8 accepts DEFAULT on TEXT/JSON columns only as an expression.
-    sql += column.nullable
-      ? " NULL"
-      : ` NOT NULL DEFAULT (${defaultLiteral(this.encode(column.kind, requireDefault(column)))})`;
+    let sql = addColumnSql(
+      this.q,
+      table,
+      column,
+      this.columnType(column),
+      (value) => `(${defaultLiteral(this.encode(column.kind, value))})`,
+    );
     sql += this.#check(column);
     if (column.unique)
       sql += `, ADD UNIQUE KEY ${this.quote(this.#keyName(column.name))} (${this.quote(column.name)})`;

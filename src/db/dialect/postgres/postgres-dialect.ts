@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { ConnectionError } from "../../errors.js";
-import { addColumnSql, createTableSql, requireDefault } from "../ddl-sql.js";
+import { addColumnSql, createTableSql } from "../ddl-sql.js";
 import type {
   ColumnKind,
   ColumnSpec,
@@ -177,10 +177,9 @@ export class PostgresDialect extends ServerDialect implements Dialect {
   }
 
   addColumn(table: string, column: ColumnSpec): string {
-    let sql = addColumnSql(this.q, table, column.name, this.columnType(column));
-    sql += column.nullable
-      ? " NULL"
-      : ` NOT NULL DEFAULT ${literal(this.encode(column.kind, requireDefault(column)))}`;
+    let sql = addColumnSql(this.q, table, column, this.columnType(column), (value) =>
+      literal(this.encode(column.kind, value)),
+    );
     if (column.unique) {
       const name = this.#constraintName(table, `${column.name}_key`, [column.name], false);
       sql += `, ADD CONSTRAINT ${this.quote(name)} UNIQUE (${this.quote(column.name)})`;

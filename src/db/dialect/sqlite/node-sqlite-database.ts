@@ -12,6 +12,9 @@
  *   Node 22.23). Where node:sqlite can return arrays (`setReturnArrays`, Node 22.16+ and 24), rows are
  *   built here by a function generated once per column list, so every row of a statement is a plain
  *   object of one shape, as better-sqlite3's rows are.
+ * - Node 22's node:sqlite stores a string containing U+0000 whole but reads it back cut at the first
+ *   NUL (Node 24 reads it whole). Rather than lose data silently, on Node < 24 a bound string with a
+ *   NUL is refused with an error (`code` `ERR_REGISTERS_SQLITE_NUL`) that names the fix.
  * BLOBs come back as `Uint8Array` (better-sqlite3: `Buffer`); no registers column kind is a BLOB.
  */
 
@@ -79,6 +82,15 @@ export class NodeSqliteDatabase implements SqliteHandle {
 
   function(name: string, options: { deterministic: boolean }, fn: (...args: never[]) => unknown): void {
     this.#db.function(name, options, fn);
+  }
+
+  /**
+   * better-sqlite3's `pragma()`, for code that reads settings off the handle: the rows of
+   * `PRAGMA <source>`, or with `{ simple: true }` the first column of the first row.
+   */
+  pragma(source: string, options?: { simple?: boolean }): unknown {
+    const rows = this.#db.prepare(`PRAGMA ${source}`).all() as Record<string, unknown>[];
+    return options?.simple ? (rows[0] === undefined ? undefined : Object.values(rows[0])[0]) : rows;
   }
 }
 
@@ -164,11 +176,31 @@ function rowBuilder(names: readonly string[]): RowBuilder {
   return build;
 }
 
+/** Node 22's node:sqlite truncates TEXT at the first NUL when reading it (fixed in Node 24). */
+const NUL_TRUNCATES = Number(process.versions.node.split(".")[0]) < 24;
+
+/** Refuses a bound string with a NUL where node:sqlite would read it back truncated. */
+function checkNul(params: readonly unknown[]): void {
+  for (const value of params) {
+    if (typeof value === "string" && value.includes("\0")) {
+      throw Object.assign(
+        new Error(
+          `node:sqlite on Node ${process.versions.node} reads text back cut at the first NUL character, so a ` +
+            "string containing U+0000 is refused: use driver=better-sqlite3 or Node 24 to store it",
+        ),
+        { code: "ERR_REGISTERS_SQLITE_NUL" },
+      );
+    }
+  }
+}
+
 /** `(array)` -> its elements (the driver's form for long lists); anything else as given. */
 function positional(params: unknown[]): unknown[] {
+  let list = params;
   if (params.length === 1) {
     const only = params[0];
-    if (Array.isArray(only)) return only;
+    if (Array.isArray(only)) list = only;
   }
-  return params;
+  if (NUL_TRUNCATES) checkNul(list);
+  return list;
 }

@@ -2,7 +2,8 @@
  * Which SQLite binding opens a database, and loading it. Two bindings fit the `SqliteDatabase` seam:
  * - `"better-sqlite3"`: the native addon, an optional peer dependency (12.x on Node 20 and 22, 13.x on
  *   Node 22 and 24+: 12.x aborts Node 24 at exit, 13.x crashes Node 20);
- * - `"node"`: Node's built-in `node:sqlite` (Node 22.13+ and 24+), nothing to compile at install.
+ * - `"node"`: Node's built-in `node:sqlite` (Node 22.13+ and 24+), nothing to compile at install
+ *   (on Node 22 it cannot store strings containing U+0000, see `NodeSqliteDatabase`).
  *
  * The choice, first match wins: the URL's `?driver=` option, then `REGISTERS_SQLITE_DRIVER`, then the
  * default of the running Node line (`defaultSqliteDriver()`); without an explicit choice a missing
@@ -57,18 +58,19 @@ export function parseSqliteDriverName(value: string, source: string): SqliteDriv
 }
 
 /**
- * The binding used when neither the URL nor `REGISTERS_SQLITE_DRIVER` picks one: `"node"` where
- * node:sqlite is unflagged (Node 22.13+, 24+), else `"better-sqlite3"` (see BENCHMARKS.md for the
- * figures behind it).
+ * The binding used when neither the URL nor `REGISTERS_SQLITE_DRIVER` picks one: `"node"` on Node 24+
+ * (as fast or faster in BENCHMARKS.md, nothing to compile), else `"better-sqlite3"`: Node 20 has no
+ * node:sqlite, and Node 22's cuts TEXT at the first NUL on read (registers refuses such strings there).
+ * A default that is not installed falls back to the other binding (`loadSqliteBinding`).
  *
  * @example
  * ```ts
- * defaultSqliteDriver("20.20.2"); // "better-sqlite3"
+ * defaultSqliteDriver("22.23.3"); // "better-sqlite3" (node:sqlite if better-sqlite3 is not installed)
  * defaultSqliteDriver("24.21.0"); // "node"
  * ```
  */
 export function defaultSqliteDriver(nodeVersion: string = process.versions.node): SqliteDriverName {
-  return hasNodeSqlite(nodeVersion) ? "node" : "better-sqlite3";
+  return Number(nodeVersion.split(".")[0]) >= 24 ? "node" : "better-sqlite3";
 }
 
 /** node:sqlite is available without a flag: Node 22.13+ and 23.4+ (and every later line). */
@@ -130,10 +132,10 @@ function tryNodeSqlite(explicit: boolean): SqliteBinding | MissingBinding {
   if (module === undefined) {
     return new MissingBinding(
       new ConfigurationError(
-        `node:sqlite is not available on Node ${process.versions.node} (it needs Node 22.13+ or 24+): ` +
+        `node:sqlite is not available on Node ${process.versions.node} (it needs Node 22.13+ or 24+, without --no-experimental-sqlite): ` +
           (explicit
             ? "remove driver=node (or REGISTERS_SQLITE_DRIVER=node) to use better-sqlite3, or upgrade Node"
-            : "npm install better-sqlite3@^12, or upgrade Node"),
+            : `npm install better-sqlite3@${fittingRange()}, or upgrade Node`),
       ),
     );
   }

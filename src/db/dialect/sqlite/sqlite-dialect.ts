@@ -4,7 +4,7 @@
  * errors modules.
  */
 import { ConnectionError } from "../../errors.js";
-import { addColumnSql, createTableSql, dropTableSql, requireDefault } from "../ddl-sql.js";
+import { addColumnSql, createTableSql, dropTableSql } from "../ddl-sql.js";
 import type {
   ColumnKind,
   ColumnSpec,
@@ -148,9 +148,14 @@ export class SqliteDialect implements Dialect {
   }
 
   addColumn(table: string, column: ColumnSpec): string {
-    let sql = addColumnSql(this.q, table, column.name, this.columnType(column));
-    if (!column.nullable)
-      sql += ` NOT NULL DEFAULT ${literal(this.encode(column.kind, requireDefault(column)))}`;
+    let sql = addColumnSql(
+      this.q,
+      table,
+      column,
+      this.columnType(column),
+      (value) => literal(this.encode(column.kind, value)),
+      "",
+    );
     if (column.unique) sql += " UNIQUE";
     return sql;
   }
