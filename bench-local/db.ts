@@ -4,7 +4,9 @@
 // awaited and every row read back is validated by the model's Zod schema and returned as an instance.
 // Then two comparisons, on both databases: eager loading (100 authors x 10 posts: N+1 lazy accessors
 // vs `include`, against two raw statements grouped in JS, with statement counts from `onQuery`), and
-// `bulkCreate` of 100,000 rows against a raw transaction of single-row INSERTs.
+// `bulkCreate` of 100,000 rows against a raw transaction of single-row INSERTs. registers is pinned to
+// better-sqlite3 (`?driver=better-sqlite3`) so both sides use the same binding on every Node line;
+// `npm run bench:sqlite-drivers` compares better-sqlite3 with node:sqlite.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -489,18 +491,20 @@ function printBulk(results: BulkResult[]) {
 
 // ---------------------------------------------------------------- main
 
+const BINDING = "?driver=better-sqlite3";
 const bulkResults: BulkResult[] = [];
 const memoryRaw = new Database(":memory:");
-await run("SQLite in memory", ":memory:", memoryRaw, "bench_users", true);
-await relations("SQLite in memory", ":memory:", memoryRaw, true);
-bulkResults.push(await bulkCreate("SQLite in memory", ":memory:", memoryRaw));
+const memory = `:memory:${BINDING}`;
+await run("SQLite in memory", memory, memoryRaw, "bench_users", true);
+await relations("SQLite in memory", memory, memoryRaw, true);
+bulkResults.push(await bulkCreate("SQLite in memory", memory, memoryRaw));
 memoryRaw.close();
 
 const dir = mkdtempSync(join(tmpdir(), "registers-bench-"));
 const file = join(dir, "bench.db");
 try {
   // registers opens the file first (WAL); raw opens a second connection to the same file and table.
-  const User = databaseRegistry(file, { tableName: "bench_probe" })(
+  const User = databaseRegistry(file + BINDING, { tableName: "bench_probe" })(
     class Probe extends Model({ id: z.int().nullable().default(null) }) {},
   );
   await User.createSchema();
@@ -508,14 +512,14 @@ try {
   fileRaw.pragma("journal_mode = WAL");
   fileRaw.pragma("synchronous = NORMAL");
   const fileLabel = "SQLite file (WAL, synchronous=NORMAL)";
-  await run(fileLabel, file, fileRaw, "bench_users", false);
-  await relations(fileLabel, file, fileRaw, false);
+  await run(fileLabel, file + BINDING, fileRaw, "bench_users", false);
+  await relations(fileLabel, file + BINDING, fileRaw, false);
   fileRaw.close();
   // bulkCreate: each side on its own fresh WAL file, so neither checkpoints the other's writes.
   const bulkRaw = new Database(join(dir, "bulk-raw.db"));
   bulkRaw.pragma("journal_mode = WAL");
   bulkRaw.pragma("synchronous = NORMAL");
-  bulkResults.push(await bulkCreate(fileLabel, join(dir, "bulk-registers.db"), bulkRaw));
+  bulkResults.push(await bulkCreate(fileLabel, join(dir, "bulk-registers.db") + BINDING, bulkRaw));
   bulkRaw.close();
   printBulk(bulkResults);
 } finally {

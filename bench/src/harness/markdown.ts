@@ -143,6 +143,27 @@ function method(results: RunResults): string {
 - registers is this repository's build (\`npm run build\`), copied into \`bench/node_modules/registers\` by \`scripts/bench.mjs\`.`;
 }
 
+/** Marks a section of BENCHMARKS.md that another command writes (e.g. `npm run bench:sqlite-drivers` on Node 22/24). */
+const KEEP_START = "<!-- kept: ";
+const KEEP_END = "<!-- /kept -->";
+
+/** The hand-run sections of the current BENCHMARKS.md (between the markers), kept across regeneration. */
+function keptSections(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+  const blocks: string[] = [];
+  for (let at = text.indexOf(KEEP_START); at >= 0; at = text.indexOf(KEEP_START, at + 1)) {
+    const end = text.indexOf(KEEP_END, at);
+    if (end < 0) break;
+    blocks.push(text.slice(at, end + KEEP_END.length));
+  }
+  return blocks.join("\n\n");
+}
+
 export function writeMarkdown(results: RunResults, file: string, publish: boolean): string {
   const m = results.machine;
   const versions = Object.entries(results.versions)
@@ -203,6 +224,8 @@ export function writeMarkdown(results: RunResults, file: string, publish: boolea
     );
   }
   if (fails.length) sections.push("## Failed or skipped", "", ...fails, "");
+  const kept = keptSections(file);
+  if (kept) sections.push(kept, "");
   sections.push("## Method", "", method(results), "");
   writeFileSync(file, sections.join("\n"));
   if (publish) updateReadme(results, targets);
