@@ -219,7 +219,9 @@ export function engineFor(url: string): Engine {
     return engine;
   }
   const target = parseSqliteUrl(url);
-  const key = target.memory ? "sqlite::memory:" : `sqlite:${target.filename}`;
+  // An explicit binding is part of the identity: `?driver=node` and better-sqlite3 are two connections.
+  const base = target.memory ? "sqlite::memory:" : `sqlite:${target.filename}`;
+  const key = target.driver === undefined ? base : `${base}?driver=${target.driver}`;
   let engine = engines.get(key);
   if (engine === undefined) {
     engine = new Engine(url, key, createSqliteDialect(url), null);

@@ -59,6 +59,16 @@ describe("choosing the SQLite binding", () => {
     });
   });
 
+  it("a URL that names its driver is its own engine; the same URL shares one", async () => {
+    const { engineFor } = await import("../../src/db/engine.js");
+    assert.equal(
+      engineFor(":memory:?driver=better-sqlite3"),
+      engineFor("sqlite://:memory:?driver=better-sqlite3"),
+    );
+    assert.notEqual(engineFor(":memory:?driver=better-sqlite3"), engineFor(":memory:"));
+    assert.equal(engineFor(":memory:"), engineFor("sqlite://:memory:"));
+  });
+
   it("an unknown driver name, in the URL or the environment, is a ConfigurationError listing both", () => {
     assert.throws(
       () => parseSqliteUrl("app.db?driver=sqlite3"),

@@ -18,8 +18,7 @@
  * BLOBs come back as `Uint8Array` (better-sqlite3: `Buffer`); no registers column kind is a BLOB.
  */
 
-import type { SqliteHandle } from "./sqlite-binding.js";
-import type { SqliteStatement } from "./sqlite-driver.js";
+import type { SqliteHandle, SqliteStatement } from "./sqlite-types.js";
 
 /** The part of node:sqlite's `StatementSync` this adapter calls (node:sqlite's own types need `@types/node` >= 22). */
 export interface NodeStatementSync {

@@ -13,18 +13,12 @@
 import { createRequire } from "node:module";
 import { ConfigurationError } from "../../errors.js";
 import { NodeSqliteDatabase, type NodeSqliteModule } from "./node-sqlite-database.js";
-import type { SqliteDatabase } from "./sqlite-driver.js";
+import type { SqliteDriverName, SqliteHandle } from "./sqlite-types.js";
 
-/** The two SQLite bindings: better-sqlite3 (native addon) or Node's built-in `node:sqlite`. */
-export type SqliteDriverName = "better-sqlite3" | "node";
+export type { SqliteDriverName, SqliteHandle } from "./sqlite-types.js";
 
 /** The values `?driver=` and `REGISTERS_SQLITE_DRIVER` accept. */
 export const SQLITE_DRIVER_NAMES: readonly SqliteDriverName[] = ["better-sqlite3", "node"];
-
-/** An open database: the driver seam plus the scalar-function registration the dialect needs. */
-export interface SqliteHandle extends SqliteDatabase {
-  function(name: string, options: { deterministic: boolean }, fn: (...args: never[]) => unknown): unknown;
-}
 
 /**
  * A loaded SQLite binding.

@@ -5,23 +5,9 @@
  */
 import { RegistryError } from "../../errors.js";
 import type { Connection, Driver, Row, RunResult, Statement, StatementHints } from "../dialect.js";
-import type { SqliteDriverName } from "./sqlite-binding.js";
+import type { SqliteDatabase, SqliteDriverName, SqliteStatement } from "./sqlite-types.js";
 
-/** The part of a better-sqlite3 prepared statement this driver calls (node:sqlite: see `NodeSqliteDatabase`). */
-export interface SqliteStatement {
-  all(...params: unknown[]): unknown[];
-  get(...params: unknown[]): unknown;
-  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
-  safeIntegers(toggle?: boolean): this;
-}
-
-/** The part of a better-sqlite3 `Database` this driver calls (so the binding stays swappable). */
-export interface SqliteDatabase {
-  prepare(sql: string): SqliteStatement;
-  exec(sql: string): unknown;
-  close(): unknown;
-  readonly open: boolean;
-}
+export type { SqliteDatabase, SqliteStatement } from "./sqlite-types.js";
 
 type Waiter = () => void;
 
