@@ -1,21 +1,23 @@
-// `npm run bench:cli`: whole-process start-up of `node app.js greet Alice` (median of RUNS=10,
-// runs interleaved) for a bare node script, registers/cli with plain descriptors, registers/cli
-// with a Zod schema, and commander. registers is imported through the built dist/ (built here
-// first unless --no-build), by package self-reference from a scratch folder inside the repo.
+// Fast mode, suite `cli` (`npm run bench -- --fast --only=cli`, alias `npm run bench:cli`):
+// whole-process start-up of `node app.js greet Alice` (median of BENCH_RUNS=10 runs, interleaved)
+// for a bare node script, registers/cli with plain descriptors, registers/cli with a Zod schema, and
+// commander. registers is imported through the built dist/ (`scripts/bench.mjs` builds it first
+// unless --no-build), by package self-reference from a scratch folder inside the repository.
 // "registers' own share" of the Zod app is its time over the same greeting with Zod alone.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { envNumber } from "../src/harness/env.ts";
+import { median } from "../src/harness/stats.ts";
+import { markdownTable } from "../src/harness/table.ts";
+import { ROOT } from "./_root.ts";
 
-const runs = Number(process.env.RUNS ?? 10);
-if (!process.argv.includes("--no-build"))
-  execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
-
-const dir = join(".tmp", "bench-cli");
+const runs = envNumber(["BENCH_RUNS", "RUNS"], 10);
+const dir = join(ROOT, ".tmp", "bench-cli");
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 
-const apps = {
+const apps: Record<string, string> = {
   "bare node": `const [command, name] = process.argv.slice(2);
 if (command === "greet") console.log(\`Hello, \${name}!\`);`,
   "registers/cli, plain descriptors": `import { CommandRegistry } from "registers/cli";
@@ -39,10 +41,10 @@ program.parse();`,
 const files = Object.keys(apps).map((label, i) => {
   const file = join(dir, `app${i}.mjs`);
   writeFileSync(file, `${apps[label]}\n`);
-  return { label, file, times: [] };
+  return { label, file, times: [] as number[] };
 });
 
-function once(file) {
+function once(file: string): number {
   const t = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [file, "greet", "Alice"], { encoding: "utf8" });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
@@ -54,11 +56,7 @@ function once(file) {
 for (const f of files) once(f.file); // warm the file system cache
 for (let i = 0; i < runs; i++) for (const f of files) f.times.push(once(f.file));
 
-const signed = (ms) => `${ms < 0 ? "-" : "+"}${Math.abs(ms).toFixed(1)} ms`;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const signed = (ms: number) => `${ms < 0 ? "-" : "+"}${Math.abs(ms).toFixed(1)} ms`;
 const bare = median(files[0].times);
 const commander = median(files[4].times) - bare;
 const zodOnly = median(files[3].times) - bare;
@@ -82,10 +80,6 @@ const head = [
   "target",
   "registers' own share",
 ];
-const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
 console.log(`\nnode ${process.version}, ${process.platform} ${process.arch}\n`);
-console.log(line(head));
-console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-for (const r of rows) console.log(line(r));
+console.log(markdownTable(head, rows));
 rmSync(dir, { recursive: true, force: true });

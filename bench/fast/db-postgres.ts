@@ -1,21 +1,30 @@
-// `npm run bench:db:pg`: registers/db on PostgreSQL against raw `pg` with named prepared statements,
-// side by side in one process, over the same pool size. Needs a server:
-//   REGISTERS_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:db:pg
-// (falls back to REGISTERS_TEST_POSTGRES_URL). Prints us/op (median of rounds) and the ratio to raw.
-import pg from "pg";
-import { z } from "zod";
-import { databaseRegistry, disposeAll, Model } from "../src/db/index.js";
+// Fast mode, suite `pg` (`npm run bench -- --fast --only=pg`, alias `npm run bench:db:pg`):
+// registers/db on PostgreSQL against raw `pg` with named prepared statements, side by side in one
+// process, over the same pool size. Runs when a server is named:
+//   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test npm run bench -- --fast --only=pg
+// (REGISTERS_BENCH_POSTGRES_URL and REGISTERS_TEST_POSTGRES_URL are read too). Prints us/op (median
+// of rounds, the two sides alternating which goes first) and the median per-round ratio to raw.
+import type PgModule from "pg";
+import { databaseRegistry, disposeAll, Model } from "../../src/db/index.js";
+import { envNumber, postgresUrl } from "../src/harness/env.ts";
+import { compareRounds, usPerCall } from "../src/harness/rounds.ts";
+import { markdownTable } from "../src/harness/table.ts";
+import { rootImport } from "./_root.ts";
 
-const url = process.env.REGISTERS_BENCH_POSTGRES_URL ?? process.env.REGISTERS_TEST_POSTGRES_URL;
+const { default: pg } = await rootImport<{ default: typeof PgModule }>("pg");
+const { z } = await rootImport<typeof import("zod")>("zod");
+
+const url = postgresUrl();
 if (!url) {
-  console.error("set REGISTERS_BENCH_POSTGRES_URL (or REGISTERS_TEST_POSTGRES_URL) to a PostgreSQL URL");
+  console.error("set BENCH_POSTGRES_URL (or REGISTERS_TEST_POSTGRES_URL) to a PostgreSQL URL");
   process.exit(1);
 }
 
 const ROWS = 10_000;
 const GROUPS = ROWS / 100; // filter returns 100 rows
-const ROUNDS = 7;
-const OPS = { get: 2000, filter: 300, create: 1000, count: 2000 } as const;
+const ROUNDS = envNumber("BENCH_ROUNDS", 7);
+const SCALE = envNumber("BENCH_SCALE", 1);
+const OPS = { get: 2000 * SCALE, filter: 300 * SCALE, create: 1000 * SCALE, count: 2000 * SCALE };
 const TABLE = "bench_pg_users";
 
 const User = databaseRegistry(url, { tableName: TABLE, uniqueFields: ["email"] })(
@@ -87,46 +96,31 @@ const cases: Record<keyof typeof OPS, { raw: () => Promise<unknown>; registers: 
   },
 };
 
-async function time(fn: () => Promise<unknown>, ops: number): Promise<number> {
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < ops; i++) await fn();
-  return Number(process.hrtime.bigint() - started) / 1000 / ops;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 await setup();
 const rows: string[][] = [];
 for (const op of Object.keys(OPS) as (keyof typeof OPS)[]) {
-  const ops = OPS[op];
-  await time(cases[op].raw, Math.ceil(ops / 4)); // warm up: prepare on the pooled connections
-  await time(cases[op].registers, Math.ceil(ops / 4));
-  const rawTimes: number[] = [];
-  const regTimes: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    // Alternate the order so neither side always runs on a warmer server.
-    if (round % 2 === 0) {
-      rawTimes.push(await time(cases[op].raw, ops));
-      regTimes.push(await time(cases[op].registers, ops));
-    } else {
-      regTimes.push(await time(cases[op].registers, ops));
-      rawTimes.push(await time(cases[op].raw, ops));
-    }
-  }
-  const r = median(rawTimes);
-  const g = median(regTimes);
-  rows.push([op, r.toFixed(1), g.toFixed(1), `${(g / r).toFixed(2)}x`]);
+  const calls = Math.round(OPS[op]);
+  await usPerCall(cases[op].raw, Math.ceil(calls / 4), true); // warm up: prepare on the pooled connections
+  await usPerCall(cases[op].registers, Math.ceil(calls / 4), true);
+  const r = await compareRounds(cases[op].raw, cases[op].registers, {
+    calls,
+    rounds: ROUNDS,
+    alternate: true,
+  });
+  rows.push([op, r.raw.toFixed(1), r.registers.toFixed(1), `${r.ratio.toFixed(2)}x`]);
 }
 await User.dropSchema();
 await pool.end();
 await disposeAll();
 
-const header = ["operation", "raw pg (us/op)", "registers (us/op)", "ratio"];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
 console.log(
   `PostgreSQL over ${new URL(url).host}, ${ROWS} rows, median of ${ROUNDS} rounds, sequential awaits`,
 );
-console.log(line(header));
-console.log(`| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`);
-for (const row of rows) console.log(line(row));
+console.log(
+  markdownTable(["operation", "raw pg (us/op)", "registers (us/op)", "ratio"], rows, [
+    "left",
+    "right",
+    "right",
+    "right",
+  ]),
+);

@@ -1,25 +1,33 @@
-// `npm run bench:db`: registers/db on SQLite against raw better-sqlite3 prepared statements, side by
-// side in one process, on a 10,000-row table: in memory, then on a WAL file. Prints the median us/op
-// over rounds and the ratio to raw. Raw calls are synchronous and unvalidated; registers calls are
-// awaited and every row read back is validated by the model's Zod schema and returned as an instance.
+// Fast mode, suite `db` (`npm run bench -- --fast --only=db`, alias `npm run bench:db`): registers/db
+// on SQLite against raw better-sqlite3 prepared statements, side by side in one process, on a
+// 10,000-row table: in memory, then on a WAL file. Prints the median us/op over rounds and the ratio
+// to raw. Raw calls are synchronous and unvalidated; registers calls are awaited and every row read
+// back is validated by the model's Zod schema and returned as an instance.
 // Then two comparisons, on both databases: eager loading (100 authors x 10 posts: N+1 lazy accessors
 // vs `include`, against two raw statements grouped in JS, with statement counts from `onQuery`), and
 // `bulkCreate` of 100,000 rows against a raw transaction of single-row INSERTs. registers is pinned to
 // better-sqlite3 (`?driver=better-sqlite3`) so both sides use the same binding on every Node line;
-// `npm run bench:sqlite-drivers` compares better-sqlite3 with node:sqlite.
+// the `drivers` suite compares better-sqlite3 with node:sqlite.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import Database from "better-sqlite3";
-import { z } from "zod";
-import { databaseRegistry, disposeAll, HasMany, type ManagerOf, Model } from "../src/db/index.js";
+import type BetterSqlite3 from "better-sqlite3";
+import { databaseRegistry, disposeAll, HasMany, type ManagerOf, Model } from "../../src/db/index.js";
+import { envNumber } from "../src/harness/env.ts";
+import { compareRounds } from "../src/harness/rounds.ts";
+import { median } from "../src/harness/stats.ts";
+import { markdownTable } from "../src/harness/table.ts";
+import { rootImport } from "./_root.ts";
+
+const Database = await rootImport<typeof BetterSqlite3>("better-sqlite3");
+const { z } = await rootImport<typeof import("zod")>("zod");
 
 const ROWS = 10_000;
 const GROUPS = ROWS / 100; // filter({ grp }) returns 100 rows
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
-const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const ROUNDS = envNumber("BENCH_ROUNDS", 9);
+const SCALE = envNumber("BENCH_SCALE", 1);
 const OPS = {
   get: 20_000 * SCALE,
   filter: 1_000 * SCALE,
@@ -30,7 +38,7 @@ type Op = keyof typeof OPS;
 
 const shape = { id: z.int().nullable().default(null), name: z.string(), email: z.string(), grp: z.int() };
 
-function setupRaw(db: Database.Database, table: string, seed: boolean) {
+function setupRaw(db: BetterSqlite3.Database, table: string, seed: boolean) {
   if (seed) {
     const insert = db.prepare(`INSERT INTO ${table} (name, email, grp) VALUES (?, ?, ?)`);
     db.transaction(() => {
@@ -45,15 +53,10 @@ function setupRaw(db: Database.Database, table: string, seed: boolean) {
   };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 async function run(
   label: string,
   registersUrl: string,
-  rawDb: Database.Database,
+  rawDb: BetterSqlite3.Database,
   table: string,
   seedRaw: boolean,
 ) {
@@ -109,54 +112,37 @@ async function run(
   // the ratio is the median of per-round ratios.
   const results: Array<{ op: Op; raw: number; registers: number; ratio: number }> = [];
   for (const op of Object.keys(OPS) as Op[]) {
-    const n = Math.max(1, Math.round(OPS[op] / 10));
     const { raw: rawFn, registers } = cases[op];
-    for (let i = 0; i < Math.min(OPS[op], 5000); i++) {
-      rawFn();
-      await registers();
-    }
-    const rawTimes: number[] = [];
-    const regTimes: number[] = [];
-    const ratios: number[] = [];
-    for (let round = 0; round < ROUNDS * 10; round++) {
-      let t = performance.now();
-      for (let i = 0; i < n; i++) rawFn();
-      const rawUs = ((performance.now() - t) * 1000) / n;
-      t = performance.now();
-      for (let i = 0; i < n; i++) await registers();
-      const regUs = ((performance.now() - t) * 1000) / n;
-      rawTimes.push(rawUs);
-      regTimes.push(regUs);
-      ratios.push(regUs / rawUs);
-    }
-    results.push({ op, raw: median(rawTimes), registers: median(regTimes), ratio: median(ratios) });
+    const calls = Math.max(1, Math.round(OPS[op] / 10));
+    const warmup = Math.min(OPS[op], 5000);
+    results.push({ op, ...(await compareRounds(rawFn, registers, { calls, rounds: ROUNDS * 10, warmup })) });
   }
 
   console.log(`\n${label} (${ROWS.toLocaleString("en")} rows, medians of ${ROUNDS * 10} alternating rounds)`);
-  console.log("| operation            | raw better-sqlite3 us/op | registers us/op |  ratio |");
-  console.log("| -------------------- | -----------------------: | --------------: | -----: |");
   const names: Record<Op, string> = {
     get: "get(id)",
     filter: "filter({ grp }) 100",
     create: "create(...)",
     count: "count({ grp })",
   };
-  for (const r of results) {
-    console.log(
-      `| ${names[r.op].padEnd(20)} | ${r.raw.toFixed(2).padStart(24)} | ${r.registers.toFixed(2).padStart(15)} | ${r.ratio.toFixed(2).padStart(5)}x |`,
-    );
-  }
+  console.log(
+    markdownTable(
+      ["operation", "raw better-sqlite3 us/op", "registers us/op", "ratio"],
+      results.map((r) => [names[r.op], fmt(r.raw), fmt(r.registers), `${fmt(r.ratio)}x`]),
+      ["left", "right", "right", "right"],
+    ),
+  );
 }
 
 // ---------------------------------------------------------------- shared helpers
 
 /** The better-sqlite3 handle under a registers SQLite engine (read before any `onQuery` wraps it). */
-function sqliteHandle(manager: { engine: { driver: unknown } }): Database.Database {
-  return (manager.engine.driver as { db: Database.Database }).db;
+function sqliteHandle(manager: { engine: { driver: unknown } }): BetterSqlite3.Database {
+  return (manager.engine.driver as { db: BetterSqlite3.Database }).db;
 }
 
 /** The DDL (table, then indexes) registers created for `table`, to give raw the same schema. */
-function tableDdl(db: Database.Database, table: string): string[] {
+function tableDdl(db: BetterSqlite3.Database, table: string): string[] {
   const rows = db
     .prepare(
       "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type = 'table' DESC",
@@ -165,11 +151,11 @@ function tableDdl(db: Database.Database, table: string): string[] {
   return rows.map((r) => r.sql);
 }
 
-/** A full GC between timed runs of the 100,000-row benchmark (bench:db runs without --expose-gc). */
+/** A full GC between timed runs of the 100,000-row benchmark (fast mode runs without --expose-gc). */
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
-const fmt = (value: number, width: number, digits = 2) => value.toFixed(digits).padStart(width);
+const fmt = (value: number, digits = 2) => value.toFixed(digits);
 
 // ---------------------------------------------------------------- eager loading: N+1 vs include
 
@@ -197,7 +183,12 @@ function relationModels(url: string) {
   return { Author, Post };
 }
 
-async function relations(label: string, registersUrl: string, rawDb: Database.Database, seedRaw: boolean) {
+async function relations(
+  label: string,
+  registersUrl: string,
+  rawDb: BetterSqlite3.Database,
+  seedRaw: boolean,
+) {
   const { Author, Post } = relationModels(registersUrl);
   for (const model of [Post, Author]) await model.dropSchema();
   for (const model of [Author, Post]) await model.createSchema();
@@ -340,22 +331,24 @@ async function relations(label: string, registersUrl: string, rawDb: Database.Da
   console.log(
     `\n${label}: eager loading, ${AUTHORS} authors x ${POSTS_PER_AUTHOR} posts (medians of ${rounds} alternating rounds of ${RELATION_OPS})`,
   );
-  console.log(
-    "| operation                               | statements | raw better-sqlite3 us/op | registers us/op |  ratio |",
-  );
-  console.log(
-    "| --------------------------------------- | ---------: | -----------------------: | --------------: | -----: |",
-  );
   const rawUs = median(rawTimes);
   const rows: Array<[string, number, number, number]> = [
     ["all() + await a.posts (lazy, N+1)", counts.lazy, median(lazyTimes), median(lazyRatios)],
     ['all({ include: ["posts"] }) + a.posts', counts.include, median(includeTimes), median(includeRatios)],
   ];
-  for (const [name, statementCount, us, ratio] of rows) {
-    console.log(
-      `| ${name.padEnd(39)} | ${String(statementCount).padStart(10)} | ${fmt(rawUs, 24)} | ${fmt(us, 15)} | ${fmt(ratio, 5)}x |`,
-    );
-  }
+  console.log(
+    markdownTable(
+      ["operation", "statements", "raw better-sqlite3 us/op", "registers us/op", "ratio"],
+      rows.map(([name, statementCount, us, ratio]) => [
+        name,
+        String(statementCount),
+        fmt(rawUs),
+        fmt(us),
+        `${fmt(ratio)}x`,
+      ]),
+      ["left", "right", "right", "right", "right"],
+    ),
+  );
   const speedup = median(speedups);
   console.log(
     `raw: 2 prepared statements (authors; posts WHERE author_id IN (${AUTHORS} params)) grouped in JS.`,
@@ -369,7 +362,7 @@ async function relations(label: string, registersUrl: string, rawDb: Database.Da
 // ---------------------------------------------------------------- bulkCreate vs raw INSERTs
 
 const BULK_ROWS = 100_000;
-const BULK_RUNS = Number(process.env.BENCH_BULK_RUNS ?? 7);
+const BULK_RUNS = envNumber("BENCH_BULK_RUNS", 7);
 
 const personShape = {
   id: z.int().nullable().default(null),
@@ -389,7 +382,7 @@ interface BulkResult {
 async function bulkCreate(
   label: string,
   registersUrl: string,
-  rawDb: Database.Database,
+  rawDb: BetterSqlite3.Database,
 ): Promise<BulkResult> {
   const Person = databaseRegistry(registersUrl, { tableName: "bench_people" })(
     class BenchPerson extends Model(personShape) {},
@@ -406,7 +399,7 @@ async function bulkCreate(
   }));
 
   // Untimed before every run: empty tables, a checkpointed WAL (file) and a full GC on both sides.
-  let insert: Database.Statement | undefined;
+  let insert: BetterSqlite3.Statement | undefined;
   const reset = async () => {
     await Person.dropSchema();
     await Person.createSchema();
@@ -418,7 +411,7 @@ async function bulkCreate(
     gc();
   };
   const timeRaw = () => {
-    const statement = insert as Database.Statement;
+    const statement = insert as BetterSqlite3.Statement;
     const t = performance.now();
     rawDb.transaction(() => {
       for (const r of rows) statement.run(r.name, r.email, r.age, r.active ? 1 : 0);
@@ -472,16 +465,12 @@ function printBulk(results: BulkResult[]) {
     `\nbulkCreate(${BULK_ROWS.toLocaleString("en")} rows: name, email, age, active + managed key), medians of ${BULK_RUNS} alternating runs`,
   );
   console.log(
-    "| database                              | raw better-sqlite3 ms | registers bulkCreate ms |  ratio |",
+    markdownTable(
+      ["database", "raw better-sqlite3 ms", "registers bulkCreate ms", "ratio"],
+      results.map((r) => [r.label, fmt(r.raw, 1), fmt(r.registers, 1), `${fmt(r.ratio)}x`]),
+      ["left", "right", "right", "right"],
+    ),
   );
-  console.log(
-    "| ------------------------------------- | --------------------: | ----------------------: | -----: |",
-  );
-  for (const r of results) {
-    console.log(
-      `| ${r.label.padEnd(37)} | ${fmt(r.raw, 21, 1)} | ${fmt(r.registers, 23, 1)} | ${fmt(r.ratio, 5)}x |`,
-    );
-  }
   console.log(
     "raw: one prepared single-row INSERT run per row inside db.transaction(); registers: await bulkCreate(rows),",
   );

@@ -1,24 +1,32 @@
-// `npm run bench:fastify`: requests per second of `GET /users/:id` through registers' `crudRoutes`
-// against a hand-written Fastify route calling a raw better-sqlite3 prepared statement, side by side
-// on one server (same process, same WAL database file of 10,000 rows). The client runs in a worker
-// thread (keep-alive, CONCURRENCY requests in flight, random ids); routes alternate for ROUNDS rounds
-// of SECONDS each and the median req/s is reported with the ratio (target: at least 0.85x).
+// Fast mode, suite `fastify` (`npm run bench -- --fast --only=fastify`, alias `npm run bench:fastify`):
+// requests per second of `GET /users/:id` through registers' `crudRoutes` against a hand-written
+// Fastify route calling a raw better-sqlite3 prepared statement, side by side on one server (same
+// process, same WAL database file of 10,000 rows). The client runs in a worker thread (keep-alive,
+// BENCH_CONCURRENCY requests in flight, random ids); routes alternate for BENCH_ROUNDS rounds of
+// BENCH_SECONDS each and the median req/s is reported with the ratio (target: at least 0.85x).
 // Both routes validate the id; crudRoutes also validates the row with the model's Zod schema,
 // returns an instance and serializes it through the record schema.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import Database from "better-sqlite3";
-import Fastify from "fastify";
-import { z } from "zod";
-import { databaseRegistry, Model } from "../src/db/index.js";
-import { crudRoutes, registersPlugin } from "../src/fastify/index.js";
+import type BetterSqlite3 from "better-sqlite3";
+import type FastifyModule from "fastify";
+import { databaseRegistry, Model } from "../../src/db/index.js";
+import { crudRoutes, registersPlugin } from "../../src/fastify/index.js";
+import { envNumber } from "../src/harness/env.ts";
+import { median } from "../src/harness/stats.ts";
+import { markdownTable } from "../src/harness/table.ts";
+import { rootImport } from "./_root.ts";
+
+const Database = await rootImport<typeof BetterSqlite3>("better-sqlite3");
+const Fastify = await rootImport<typeof FastifyModule>("fastify");
+const { z } = await rootImport<typeof import("zod")>("zod");
 
 const ROWS = 10_000;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const ROUNDS = envNumber("BENCH_ROUNDS", 5);
+const SECONDS = envNumber("BENCH_SECONDS", 3);
+const CONCURRENCY = envNumber("BENCH_CONCURRENCY", 16);
 
 const dir = mkdtempSync(join(tmpdir(), "registers-bench-fastify-"));
 const file = join(dir, "bench.db");
@@ -105,19 +113,24 @@ for (let round = 0; round < ROUNDS; round++) {
     results[name].push((r.ok / r.ms) * 1000);
   }
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const registers = median(results.crudRoutes);
 const handWritten = median(results.raw);
 console.log(
   `GET /users/:id, ${ROWS} rows, ${CONCURRENCY} in flight, median of ${ROUNDS} rounds x ${SECONDS} s, errors: ${errors}\n`,
 );
-console.log("| route | req/s | vs hand-written |");
-console.log("|---|---:|---:|");
 console.log(
-  `| hand-written Fastify + raw better-sqlite3 prepared get | ${Math.round(handWritten)} | 1.00x |`,
-);
-console.log(
-  `| registers crudRoutes (Model.objects.require) | ${Math.round(registers)} | ${(registers / handWritten).toFixed(2)}x |`,
+  markdownTable(
+    ["route", "req/s", "vs hand-written"],
+    [
+      ["hand-written Fastify + raw better-sqlite3 prepared get", String(Math.round(handWritten)), "1.00x"],
+      [
+        "registers crudRoutes (Model.objects.require)",
+        String(Math.round(registers)),
+        `${(registers / handWritten).toFixed(2)}x`,
+      ],
+    ],
+    ["left", "right", "right"],
+  ),
 );
 
 await worker.terminate();

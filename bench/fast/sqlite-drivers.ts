@@ -1,16 +1,24 @@
-// `npm run bench:sqlite-drivers`: better-sqlite3 against node:sqlite, side by side in one run, raw and
-// under registers/db, in memory and on a WAL file: get(id), filter (100 rows), create, count, and a
-// 10,000-row bulkCreate against a raw transaction of single-row INSERTs. Each binding runs in its own
-// child process (registers shares one in-memory database per process, and JIT state stays apart);
-// the children alternate, twice each, and the table shows the better of a binding's two medians.
-// Needs a Node with node:sqlite (22.13+, 24+) and a better-sqlite3 that fits it (12 on 22, 13 on 24).
+// Fast mode, suite `drivers` (`npm run bench -- --fast --only=drivers`, alias
+// `npm run bench:sqlite-drivers`): better-sqlite3 against node:sqlite, side by side in one run, raw
+// and under registers/db, in memory and on a WAL file: get(id), filter (100 rows), create, count, and
+// a 10,000-row bulkCreate against a raw transaction of single-row INSERTs. Each binding runs in its
+// own child process (registers shares one in-memory database per process, and JIT state stays
+// apart); the children alternate, twice each, and the table shows the better of a binding's two
+// medians. Needs a Node with node:sqlite (22.13+, 24+) and a better-sqlite3 that fits it (12 on 22,
+// 13 on 24); fast mode skips it on a Node without node:sqlite.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
-import { databaseRegistry, disposeAll, Model } from "../src/db/index.js";
+import { databaseRegistry, disposeAll, Model } from "../../src/db/index.js";
+import { envNumber } from "../src/harness/env.ts";
+import { compareRounds } from "../src/harness/rounds.ts";
+import { median } from "../src/harness/stats.ts";
+import { markdownTable } from "../src/harness/table.ts";
+import { rootImport } from "./_root.ts";
+
+const { z } = await rootImport<typeof import("zod")>("zod");
 
 type Binding = "better-sqlite3" | "node";
 type Op = "get" | "filter" | "create" | "count" | "bulk";
@@ -24,8 +32,8 @@ interface Result {
 const ROWS = 10_000;
 const GROUPS = ROWS / 100;
 const BULK = 10_000;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
-const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const ROUNDS = envNumber("BENCH_ROUNDS", 30);
+const SCALE = envNumber("BENCH_SCALE", 1);
 const OPS: Record<Exclude<Op, "bulk">, number> = {
   get: 2_000 * SCALE,
   filter: 100 * SCALE,
@@ -51,11 +59,9 @@ async function openRaw(binding: Binding, filename: string): Promise<RawDb> {
     const { DatabaseSync } = getBuiltin("node:sqlite") as { DatabaseSync: new (path: string) => RawDb };
     return new DatabaseSync(filename);
   }
-  const { default: Database } = await import("better-sqlite3");
-  return new Database(filename) as unknown as RawDb;
+  const Database = await rootImport<new (path: string) => RawDb>("better-sqlite3");
+  return new Database(filename);
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function measure(binding: Binding, where: "memory" | "file", dir: string): Promise<Result[]> {
   const file = join(dir, `${binding}-${where}.db`);
@@ -123,22 +129,9 @@ async function measure(binding: Binding, where: "memory" | "file", dir: string):
   };
   const results: Result[] = [];
   for (const op of Object.keys(OPS) as Array<keyof typeof OPS>) {
-    const n = Math.max(1, Math.round(OPS[op] / 10));
-    for (let i = 0; i < OPS[op]; i++) {
-      cases[op].raw();
-      await cases[op].reg();
-    }
-    const rawUs: number[] = [];
-    const regUs: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      let t = performance.now();
-      for (let i = 0; i < n; i++) cases[op].raw();
-      rawUs.push(((performance.now() - t) * 1000) / n);
-      t = performance.now();
-      for (let i = 0; i < n; i++) await cases[op].reg();
-      regUs.push(((performance.now() - t) * 1000) / n);
-    }
-    results.push({ where, op, raw: median(rawUs), registers: median(regUs) });
+    const calls = Math.max(1, Math.round(OPS[op] / 10));
+    const r = await compareRounds(cases[op].raw, cases[op].reg, { calls, rounds: ROUNDS, warmup: OPS[op] });
+    results.push({ where, op, raw: r.raw, registers: r.registers });
   }
 
   // bulkCreate of BULK rows vs a raw transaction of single-row INSERTs, into emptied tables (ms).
@@ -199,21 +192,36 @@ function parent(): void {
   console.log(
     `\nbetter-sqlite3 vs node:sqlite on Node ${process.versions.node} (${ROWS.toLocaleString("en")} rows; best of 2 alternating processes, each the median of ${ROUNDS} rounds)`,
   );
-  console.log(
-    "| database | operation | raw better-sqlite3 | raw node:sqlite | node / better (raw) | registers on better-sqlite3 | registers on node:sqlite | node / better (registers) |",
-  );
-  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  const rows: string[][] = [];
   for (const where of ["memory", "file"]) {
     for (const op of Object.keys(names) as Op[]) {
       const rb = best("better-sqlite3", where, op, "raw");
       const rn = best("node", where, op, "raw");
       const gb = best("better-sqlite3", where, op, "registers");
       const gn = best("node", where, op, "registers");
-      console.log(
-        `| ${where === "memory" ? "in memory" : "WAL file"} | ${names[op]} | ${fmt(rb)} | ${fmt(rn)} | ${(rn / rb).toFixed(2)}x | ${fmt(gb)} | ${fmt(gn)} | ${(gn / gb).toFixed(2)}x |`,
-      );
+      rows.push([
+        where === "memory" ? "in memory" : "WAL file",
+        names[op],
+        fmt(rb),
+        fmt(rn),
+        `${(rn / rb).toFixed(2)}x`,
+        fmt(gb),
+        fmt(gn),
+        `${(gn / gb).toFixed(2)}x`,
+      ]);
     }
   }
+  const head = [
+    "database",
+    "operation",
+    "raw better-sqlite3",
+    "raw node:sqlite",
+    "node / better (raw)",
+    "registers on better-sqlite3",
+    "registers on node:sqlite",
+    "node / better (registers)",
+  ];
+  console.log(markdownTable(head, rows, ["left", "left", ...head.slice(2).map(() => "right" as const)]));
 }
 
 if (process.argv[2] === "child") await child(process.argv[3] as Binding);

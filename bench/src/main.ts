@@ -397,7 +397,7 @@ if (results.postgres.length)
     ),
   );
 const markdownFile = publish ? join(ROOT_DIR, "BENCHMARKS.md") : join(outDir, "BENCHMARKS.md");
-const summary = writeMarkdown(results, markdownFile, publish);
+const summary = writeMarkdown(results, markdownFile);
 process.stdout.write(
   `\n${summary}\n\nwrote ${markdownFile}${publish ? "" : " (quick or partial run: BENCHMARKS.md at the root is left alone)"}\n`,
 );

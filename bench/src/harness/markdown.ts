@@ -1,9 +1,7 @@
-// Writes BENCHMARKS.md (and, for a published run, the README's benchmarks block) from one run.
+// Writes BENCHMARKS.md from one run (and nothing else: the README links to it).
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { HTTP_CONNECTIONS } from "./http.ts";
 import { OP_LABELS, type OpName, plans, ROUNDS } from "./ops.ts";
-import { ROOT_DIR } from "./paths.ts";
 import {
   dataTables,
   failures,
@@ -13,7 +11,7 @@ import {
   ratio,
   startTable,
 } from "./report.ts";
-import { formatRatio, formatUs } from "./stats.ts";
+import { formatRatio } from "./stats.ts";
 
 interface Target {
   what: string;
@@ -143,7 +141,7 @@ function method(results: RunResults): string {
 - registers is this repository's build (\`npm run build\`), copied into \`bench/node_modules/registers\` by \`scripts/bench.mjs\`.`;
 }
 
-/** Marks a section of BENCHMARKS.md that another command writes (e.g. `npm run bench:sqlite-drivers` on Node 22/24). */
+/** Marks a section of BENCHMARKS.md that another command writes (e.g. `npm run bench -- --fast --only=drivers` on Node 22/24). */
 const KEEP_START = "<!-- kept: ";
 const KEEP_END = "<!-- /kept -->";
 
@@ -164,7 +162,7 @@ function keptSections(file: string): string {
   return blocks.join("\n\n");
 }
 
-export function writeMarkdown(results: RunResults, file: string, publish: boolean): string {
+export function writeMarkdown(results: RunResults, file: string): string {
   const m = results.machine;
   const versions = Object.entries(results.versions)
     .map(([k, v]) => `\`${k}\` ${v}`)
@@ -228,7 +226,6 @@ export function writeMarkdown(results: RunResults, file: string, publish: boolea
   if (kept) sections.push(kept, "");
   sections.push("## Method", "", method(results), "");
   writeFileSync(file, sections.join("\n"));
-  if (publish) updateReadme(results, targets);
   return [
     results.sqlite.length ? `SQLite\n${dataTables(results.sqlite)}` : "",
     results.postgres.length ? `PostgreSQL\n${dataTables(results.postgres)}` : "",
@@ -240,74 +237,4 @@ export function writeMarkdown(results: RunResults, file: string, publish: boolea
     .filter(Boolean)
     .join("\n\n")
     .replace(/<\/?details>|<summary>.*<\/summary>/g, "");
-}
-
-/** The README's benchmarks block: a short summary of the published run. */
-function updateReadme(results: RunResults, targets: Target[]): void {
-  const readme = join(ROOT_DIR, "README.md");
-  const text = readFileSync(readme, "utf8");
-  const open = "<!-- section:benchmarks -->";
-  const close = "<!-- /section:benchmarks -->";
-  const a = text.indexOf(open);
-  const b = text.indexOf(close);
-  if (a < 0 || b < a) return;
-  const row = (libs: LibEntry[], lib: string, ops: OpName[]) => {
-    const entry = libs.find((l) => l.lib === lib);
-    if (!entry) return null;
-    return `| ${entry.name} | ${ops
-      .map((op) => {
-        const r = entry.ops[op];
-        if (!r) return entry.status === "skipped" ? "skipped" : "-";
-        if (r.status !== "ok") return r.status;
-        return lib === "raw" ? formatUs(r.usPerOp) : formatRatio(ratio(libs, entry, op));
-      })
-      .join(" | ")} |`;
-  };
-  const ops: OpName[] = ["get", "filter", "insert", "update", "count", "bulk"];
-  const lines = [
-    "## Benchmarks",
-    "",
-    `Measured side by side in one run of the suite in \`bench/\` (\`npm run bench\`), ${results.date.slice(0, 10)}, ${results.machine.cpu}, ${results.machine.cores} cores, Node.js ${results.machine.node}.`,
-    "Time per operation relative to the raw driver (raw row: median time per operation; lower is better).",
-    "Full tables, HTTP and start-up figures, method and versions: [BENCHMARKS.md](BENCHMARKS.md).",
-    "",
-  ];
-  for (const [title, libs, chart, picks] of [
-    [
-      "SQLite (file, WAL)",
-      results.sqlite,
-      "bench/results/ratio-sqlite.svg",
-      ["raw", "registers", "drizzle-prepared", "kysely", "drizzle", "typeorm", "prisma", "sequelize"],
-    ],
-    [
-      "PostgreSQL",
-      results.postgres,
-      "bench/results/ratio-postgres.svg",
-      ["raw", "registers", "drizzle-prepared", "kysely", "drizzle", "prisma"],
-    ],
-  ] as const) {
-    if (!libs.length) continue;
-    lines.push(
-      `**${title}** ([chart](${chart}))`,
-      "",
-      `| library | ${ops.map((op) => OP_LABELS[op]).join(" | ")} |`,
-      `|---|${ops.map(() => "---:").join("|")}|`,
-    );
-    for (const lib of picks) {
-      const r = row(libs, lib, ops);
-      if (r) lines.push(r);
-    }
-    lines.push("");
-  }
-  const missed = targets.filter((t) => t.met === false);
-  if (targets.length) {
-    lines.push(
-      missed.length
-        ? `registers misses ${missed.length} of its ${targets.length} targets in this run: ${missed.map((t) => `${t.what} (${t.measured})`).join("; ")}. See [BENCHMARKS.md](BENCHMARKS.md).`
-        : `registers meets all ${targets.filter((t) => t.met).length} of its measured targets in this run (see [BENCHMARKS.md](BENCHMARKS.md)).`,
-      "",
-    );
-  }
-  const block = `${open}\n${lines.join("\n").trimEnd()}\n${close}`;
-  writeFileSync(readme, text.slice(0, a) + block + text.slice(b + close.length));
 }
