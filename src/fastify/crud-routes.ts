@@ -1,3 +1,8 @@
+/**
+ * `crudRoutes(model, options)`: the five REST routes of a registered model (list, get, create,
+ * patch, delete) with Zod request and response schemas, operationIds and their 4xx answers. It may
+ * import registers/db's public API, model-schemas and error-handler.
+ */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { type KeyValue, RecordNotFoundError } from "../db/index.js";

@@ -1,3 +1,8 @@
+/**
+ * HTTP errors: `toHttpError` maps registers' typed errors and Fastify's own to one JSON body
+ * (`statusCode`, `error`, `code`, `message`, `issues`), the error and not-found handlers, and the
+ * error body's schema. It may import registers/db's public API and zod-compiler.
+ */
 import { STATUS_CODES } from "node:http";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";

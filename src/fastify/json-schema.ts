@@ -1,3 +1,7 @@
+/**
+ * Zod to JSON Schema for route schemas and OpenAPI: `zodToJsonSchema`, a model's schemas as JSON
+ * Schema, and component names for `$ref`s. It may import model-schemas.
+ */
 import { z } from "zod";
 import type * as core from "zod/v4/core";
 import { type ModelLike, modelSchemas } from "./model-schemas.js";

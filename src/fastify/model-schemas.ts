@@ -1,3 +1,8 @@
+/**
+ * A registered model's request and response schemas (create, patch, record, list query), hiding
+ * `hashedFields` and refusing ready-made password hashes, cached per model. It may import
+ * registers/db's public API.
+ */
 import { z } from "zod";
 import type * as core from "zod/v4/core";
 import { isPasswordHash, ModelManager } from "../db/index.js";

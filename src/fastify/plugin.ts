@@ -1,3 +1,9 @@
+/**
+ * `registersPlugin`: the service lifecycle of registered models in Fastify (engines reopened on
+ * registration, tables created or checked on ready, engines disposed on close), the error and not-
+ * found handlers, the JSON body parser and the Zod compilers. It may import the other
+ * registers/fastify modules and registers/db's public API.
+ */
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import { SchemaError } from "../db/index.js";
 import { registersErrorHandler, registersNotFoundHandler } from "./error-handler.js";

@@ -1,3 +1,7 @@
+/**
+ * Zod schemas in Fastify routes: the validator and serializer compilers, and the issues of a failed
+ * validation in the shape the error handler reports. It may import zod only.
+ */
 import type { FastifySchemaCompiler, FastifySerializerCompiler, RouteOptions } from "fastify";
 import { z } from "zod";
 import type * as core from "zod/v4/core";
