@@ -54,7 +54,11 @@ runDialectContract({
     uniqueEmail: () => ({ kind: "unique", primaryKey: false, columns: ["email"] }),
     duplicateKey: () => ({ kind: "unique", primaryKey: true, columns: ["id"] }),
     notNull: { kind: "not-null", column: "count" },
-    isCheckViolation: (error) => (error as { code?: string }).code === "SQLITE_CONSTRAINT_CHECK",
+    // better-sqlite3 names the extended code; node:sqlite gives its number (SQLITE_CONSTRAINT_CHECK = 275).
+    isCheckViolation: (error) => {
+      const { code, errcode } = error as { code?: string; errcode?: number };
+      return code === "SQLITE_CONSTRAINT_CHECK" || (code === "ERR_SQLITE_ERROR" && errcode === 275);
+    },
     echoIntSql: "SELECT ? AS i",
     cannotAddUniqueColumn: "SQLite cannot ALTER TABLE ... ADD a UNIQUE column",
     entry: { module: "src/db/dialect/sqlite/index.ts", factory: "createSqliteDialect" },
