@@ -116,11 +116,6 @@ export class Engine {
   /**
    * Internal: registers a model's schema setup, run before every top-level transaction's BEGIN
    * until it reports done.
-   *
-   * @example
-   * ```ts
-   * engine.addSchemaSetup({ prepare: (session) => (ready ? undefined : createTable(session)) });
-   * ```
    */
   addSchemaSetup(setup: SchemaSetup): void {
     this.#setups.add(setup);
@@ -162,11 +157,6 @@ export class Engine {
   /**
    * Closes the engine for good: later calls fail with `EngineDisposedError` instead of quietly
    * reopening (an in-memory database would come back empty), until `reopen()`.
-   *
-   * @example
-   * ```ts
-   * await engine.dispose();
-   * ```
    */
   async dispose(): Promise<void> {
     this.#disposed = true;
@@ -176,11 +166,6 @@ export class Engine {
   /**
    * Allows use again after `dispose()`; the engine opens on next use (an in-memory database starts
    * empty, and `autoCreate` creates its tables again).
-   *
-   * @example
-   * ```ts
-   * engine.reopen();
-   * ```
    */
   reopen(): void {
     this.#disposed = false;

@@ -37,11 +37,6 @@ function frameOf(engine: Engine): TransactionFrame | undefined {
 /**
  * The connection of the transaction enclosing the current async context on `engine`, or `undefined`
  * (outside any `transaction()` callback). Cheap when no transaction is open anywhere.
- *
- * @example
- * ```ts
- * const session = transactionConnection(engine) ?? engine.driver;
- * ```
  */
 export function transactionConnection(engine: Engine): Connection | undefined {
   return frameOf(engine)?.connection;
@@ -50,11 +45,6 @@ export function transactionConnection(engine: Engine): Connection | undefined {
 /**
  * Runs `hook` once the enclosing transaction on `engine` has committed (never if it, or the
  * savepoint around the call, rolls back). Returns `false`, without running it, outside a transaction.
- *
- * @example
- * ```ts
- * if (!afterCommit(engine, () => (ready = true))) ready = true;
- * ```
  */
 export function afterCommit(engine: Engine, hook: () => void): boolean {
   const frame = frameOf(engine);
@@ -69,13 +59,6 @@ export function afterCommit(engine: Engine, hook: () => void): boolean {
  * resolves, rolls back when it throws. A nested call is a savepoint, to any depth (nested calls at
  * one level run one at a time). Rejects with `TransactionAbortedError` when the database will not
  * commit (PostgreSQL after a failed statement). The connection is always released.
- *
- * @example
- * ```ts
- * await runTransaction(engine, async () => {
- *   await User.objects.create({ name: "A", email: "a@example.com" });
- * });
- * ```
  */
 export async function runTransaction<R>(
   engine: Engine,

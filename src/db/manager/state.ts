@@ -254,11 +254,6 @@ export class ModelState<T extends object = object> {
 
 /**
  * A field as a column of the table: key, nullability, autoincrement, unique index, default.
- *
- * @example
- * ```ts
- * columnSpec(field, { keyField: "id", managedKey: true, uniqueFields: ["email"] });
- * ```
  */
 export function columnSpec(
   field: FieldInfo,
