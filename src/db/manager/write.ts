@@ -20,6 +20,7 @@ import {
   validateData,
 } from "../model-base.js";
 import { hashPassword, isPasswordHash } from "../password.js";
+import { transactionConnection } from "../transaction.js";
 import type { FieldInfo } from "../zod-to-columns.js";
 import { instanceOf, plainData, snapshotOf } from "./rows.js";
 import { insertSql, updateSql, whereKeySql } from "./sql.js";
@@ -136,7 +137,16 @@ export async function upsert<T extends object>(s: ModelState<T>, data: unknown):
   try {
     values = validateData(s.schema, plainData(s, data), s.model.name);
     await hashValues(s, values, data);
-    return await upsertRow(s, await s.session(), values);
+    const row = values;
+    return await upsertRow(s, await s.session(), row).catch(async (error: unknown) => {
+      // PostgreSQL checks only the conflict target atomically: a concurrent insert of the same row
+      // can break ANOTHER unique index first (23505 on email while upserting by key). The statement
+      // had no effect, so outside a transaction it runs once more and now meets the row; a real
+      // duplicate fails again.
+      if (transactionConnection(s.engine) !== undefined || s.d.classifyError(error).kind !== "unique")
+        throw error;
+      return await upsertRow(s, await s.session(), row);
+    });
   } catch (error) {
     throw translateError(s, error, values?.[s.keyField]);
   }
