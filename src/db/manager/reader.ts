@@ -105,7 +105,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
     // Hot path, inline: a cached statement and a synchronous row on SQLite.
     const s = this.state;
     if (options !== undefined) {
-      return this.guard(() => read.getWith(s, keyOrCriteria, options, (k) => this.get(k as KeyValue)));
+      return this.guard(() => read.getWith(s, keyOrCriteria, options, this.#getByKey));
     }
     try {
       const session = s.session();

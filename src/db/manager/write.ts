@@ -137,16 +137,7 @@ export async function upsert<T extends object>(s: ModelState<T>, data: unknown):
   try {
     values = validateData(s.schema, plainData(s, data), s.model.name);
     await hashValues(s, values, data);
-    const row = values;
-    return await upsertRow(s, await s.session(), row).catch(async (error: unknown) => {
-      // PostgreSQL checks only the conflict target atomically: a concurrent insert of the same row
-      // can break ANOTHER unique index first (23505 on email while upserting by key). The statement
-      // had no effect, so outside a transaction it runs once more and now meets the row; a real
-      // duplicate fails again.
-      if (transactionConnection(s.engine) !== undefined || s.d.classifyError(error).kind !== "unique")
-        throw error;
-      return await upsertRow(s, await s.session(), row);
-    });
+    return await upsertRow(s, await s.session(), values);
   } catch (error) {
     throw translateError(s, error, values?.[s.keyField]);
   }
@@ -186,13 +177,22 @@ export async function upsertRow<T extends object>(
     }),
   );
   const params = columns.map((c) => dialect.encode(c.kind, wellFormed(s.model.name, c, values[c.name])));
-  let key = keyValue;
-  if (returning) {
-    const rows = await statement.all(params);
-    key = dialect.decode(s.key.kind, rows[0][s.keyField]);
-  } else {
+  const execute = async (): Promise<unknown> => {
+    if (returning) return dialect.decode(s.key.kind, (await statement.all(params))[0][s.keyField]);
     const result = await statement.run(params);
-    if (keyValue == null) key = dialect.decode(s.key.kind, result.lastInsertId);
+    return keyValue == null ? dialect.decode(s.key.kind, result.lastInsertId) : keyValue;
+  };
+  let key: unknown;
+  try {
+    key = await execute();
+  } catch (error) {
+    // PostgreSQL checks only the conflict target atomically: a concurrent insert of the same row can
+    // break ANOTHER unique index first (23505 on email while upserting by key). The statement had no
+    // effect, so outside a transaction it runs once more and now meets the row; a real duplicate
+    // fails again. (Inside a transaction PostgreSQL has aborted it: the error stands.)
+    if (transactionConnection(s.engine) !== undefined || dialect.classifyError(error).kind !== "unique")
+      throw error;
+    key = await execute();
   }
   values[s.keyField] = key;
   return instanceOf(s, values, key);
