@@ -25,6 +25,11 @@ eachDatabase("transaction integrity", (target) => {
     class Row extends Model({ id: id(), name: z.string().max(100) }) {},
   );
   const names = async () => (await Row.objects.all({ orderBy: "id" })).map((r) => r.name);
+  /** A model with a fresh table of its own, registered now (never used before this test). */
+  const labelModel = (prefix: string, options: { autoCreate?: boolean } = {}) =>
+    databaseRegistry(target.url, { tableName: `${prefix}_${++serial}`, ...options })(
+      class Label extends Model({ id: id(), label: z.string() }) {},
+    );
 
   beforeEach(() => {
     if (Row.objects.engine.disposed) Row.objects.reopen();
@@ -92,10 +97,7 @@ eachDatabase("transaction integrity", (target) => {
   });
 
   it("a model first used inside a transaction that rolls back still works afterwards", async () => {
-    serial++;
-    const Late = databaseRegistry(target.url, { tableName: `ti_late_${serial}` })(
-      class Late extends Model({ id: id(), label: z.string() }) {},
-    );
+    const Late = labelModel("ti_late");
     try {
       await assert.rejects(
         Row.objects.transaction(async () => {
@@ -115,10 +117,7 @@ eachDatabase("transaction integrity", (target) => {
   });
 
   it("a model first used inside a transaction does not commit that transaction's earlier writes", async () => {
-    serial++;
-    const Late = databaseRegistry(target.url, { tableName: `ti_late_${serial}` })(
-      class Late extends Model({ id: id(), label: z.string() }) {},
-    );
+    const Late = labelModel("ti_late");
     try {
       await assert.rejects(
         Row.objects.transaction(async () => {
@@ -142,13 +141,9 @@ eachDatabase("transaction integrity", (target) => {
   });
 
   it("a model registered after BEGIN is usable inside the transaction, and its table exists after", async () => {
-    serial++;
-    const table = `ti_later_${serial}`;
     await Row.objects.transaction(async () => {
       await Row.objects.create({ name: "x" });
-      const Later = databaseRegistry(target.url, { tableName: table })(
-        class Later extends Model({ id: id(), label: z.string() }) {},
-      );
+      const Later = labelModel("ti_later");
       await Later.objects.create({ label: "made inside" });
       after(() => Later.dropSchema());
     });
@@ -163,10 +158,7 @@ eachDatabase("transaction integrity", (target) => {
   });
 
   it("dropSchema() with autoCreate off: SchemaError on every call until createSchema()", async () => {
-    serial++;
-    const Manual = databaseRegistry(target.url, { tableName: `ti_manual_${serial}`, autoCreate: false })(
-      class Manual extends Model({ id: id(), label: z.string() }) {},
-    );
+    const Manual = labelModel("ti_manual", { autoCreate: false });
     await Manual.createSchema();
     await Manual.objects.create({ label: "a" });
     await Manual.dropSchema();
