@@ -34,7 +34,7 @@ export class Product extends Model({
   @HasMany(() => Order, { foreignKey: "product_id" }) accessor orders!: Promise<Order[]>;
 }
 
-/** A user's order of one product. */
+/** A user's order of one product. The tables are made by the migrations in ./migrations (see README.md). */
 @databaseRegistry(url, { tableName: "orders" })
 export class Order extends Model({
   id: z.int().nullable().default(null),
@@ -44,8 +44,10 @@ export class Order extends Model({
   status: z.enum(["pending", "paid", "shipped"]).default("pending"),
 }) {
   declare static readonly objects: ManagerOf<typeof Order>;
-  @BelongsTo(() => User, { localKey: "user_id" }) accessor user!: Promise<User | null>;
-  @BelongsTo(() => Product, { localKey: "product_id" }) accessor product!: Promise<Product | null>;
+  // Real foreign keys: a user or a product that has orders cannot be deleted (ForeignKeyError, a 409).
+  @BelongsTo(() => User, { localKey: "user_id", onDelete: "restrict" }) accessor user!: Promise<User | null>;
+  @BelongsTo(() => Product, { localKey: "product_id", onDelete: "restrict" })
+  accessor product!: Promise<Product | null>;
 }
 
 export const models = [User, Product, Order];

@@ -1,8 +1,11 @@
-// The todo app: five commands over the Todo model, each with short and long aliases.
+// The todo app: five hand-written commands over the Todo model, each with short and long aliases,
+// the generated `todos` group (list, get, create, update, delete, import, export) and a shell.
 //   node examples/todo/dist/app.js add "Buy milk" --priority high
 //   node --import tsx examples/todo/app.ts list --output table
+//   node examples/todo/dist/app.js todos export --format csv
+//   node examples/todo/dist/app.js shell
 
-import { CommandRegistry } from "registers/cli";
+import { CommandRegistry, modelCommands } from "registers/cli";
 import { z } from "zod";
 import { PRIORITIES, Todo } from "./todo.js";
 
@@ -82,5 +85,13 @@ cli.register(
     return `Removed ${show(todo)}`;
   },
 );
+
+// The CLI twin of crudRoutes: `todo todos list --done false --order -id`, `todo todos import todos.csv`.
+modelCommands(Todo, {
+  name: "todos",
+  description: "Todo records: list, get, create, update, delete, import, export",
+  registry: cli,
+});
+cli.enableShell({ prompt: "todo> " });
 
 await cli.run();

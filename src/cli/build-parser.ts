@@ -5,7 +5,7 @@
 // suggest.ts and the `DIContainer` type.
 import type { DIContainer } from "./container.js";
 import { DependencyNotFoundError, UnknownCommandError, UsageError } from "./errors.js";
-import { outputFormat, parseCommandArgs } from "./parse-args.js";
+import { outputFormat, type ParseArgsOptions, parseCommandArgs } from "./parse-args.js";
 import { suggestSimilar } from "./suggest.js";
 import type { CommandTable, GlobalOptions, ParseResult, Shell } from "./types.js";
 
@@ -21,11 +21,14 @@ export const SHELLS = ["bash", "zsh", "fish"] as const satisfies readonly Shell[
 
 /** A parser built from a registry. */
 export interface Parser {
-  /** Parses argv (without the node and script paths); throws `UsageError` on bad input. */
-  parse(argv: readonly string[]): ParseResult;
+  /**
+   * Parses argv (without the node and script paths); throws `UsageError` on bad input. `options`
+   * gives the environment (default `process.env`) and whether a terminal may be prompted.
+   */
+  parse(argv: readonly string[], options?: ParseArgsOptions): ParseResult;
 }
 
-const GLOBAL_FLAGS = ["--help", "--version", "--verbose", "--output"];
+const GLOBAL_FLAGS = ["--help", "--version", "--verbose", "--output", "--quiet", "--yes"];
 
 /**
  * Builds the argv parser of a registry. `parse(argv)` returns `{ kind: "command", command, args }`
@@ -46,10 +49,10 @@ export function buildParser(registry: CommandTable, container?: DIContainer): Pa
       for (const spec of entry.specs)
         if (spec.kind === "dependency" && spec.dependency && !container.has(spec.dependency))
           throw new DependencyNotFoundError(spec.dependency.name || spec.key, entry.fullName);
-  return { parse: (argv) => parseArgv(registry, argv) };
+  return { parse: (argv, options) => parseArgv(registry, argv, options ?? {}) };
 }
 
-function parseArgv(root: CommandTable, argv: readonly string[]): ParseResult {
+function parseArgv(root: CommandTable, argv: readonly string[], options: ParseArgsOptions): ParseResult {
   const tokens = [...argv].map(String);
   const globals: GlobalOptions = { verbose: false };
   let i = 0;
@@ -57,8 +60,12 @@ function parseArgv(root: CommandTable, argv: readonly string[]): ParseResult {
     const tok = tokens[i];
     if (tok === "-h" || tok === "--help") return { kind: "help", command: "", ...globals };
     if (tok === "--version" || tok === "-V") return { kind: "version", ...globals };
-    if (tok === "--verbose") {
-      globals.verbose = true;
+    if (tok === "--verbose" || tok === "--quiet" || tok === "--yes") {
+      globals[tok.slice(2) as "verbose" | "quiet" | "yes"] = true;
+      continue;
+    }
+    if (tok === "-q") {
+      globals.quiet = true;
       continue;
     }
     if (tok === "--output" || tok.startsWith("--output=")) {
@@ -96,14 +103,15 @@ function parseArgv(root: CommandTable, argv: readonly string[]): ParseResult {
       continue;
     }
     const entry = hit.entry;
-    const parsed = parseCommandArgs(entry.specs, tokens.slice(i + 1), entry.fullName);
-    const merged: GlobalOptions = {
-      verbose: globals.verbose || parsed.globals.verbose,
-      output: parsed.globals.output ?? globals.output,
-    };
-    if (merged.output === undefined) delete merged.output;
+    const parsed = parseCommandArgs(entry.specs, tokens.slice(i + 1), entry.fullName, options);
+    const merged: GlobalOptions = { verbose: globals.verbose || parsed.globals.verbose };
+    const output = parsed.globals.output ?? globals.output;
+    if (output !== undefined) merged.output = output;
+    if (globals.quiet || parsed.globals.quiet) merged.quiet = true;
+    if (globals.yes || parsed.globals.yes) merged.yes = true;
     if (parsed.help) return { kind: "help", command: entry.fullName, ...merged };
-    return { kind: "command", command: entry.fullName, args: parsed.values, ...merged };
+    const command = { kind: "command", command: entry.fullName, args: parsed.values, ...merged } as const;
+    return parsed.pending.length > 0 ? { ...command, pending: parsed.pending } : command;
   }
 }
 

@@ -5,7 +5,7 @@
 import { SHELLS } from "./build-parser.js";
 import type { ArgSpec, CommandEntry, CommandTable, Shell } from "./types.js";
 
-const GLOBALS = ["--help", "--version", "--verbose", "--output"];
+const GLOBALS = ["--help", "--version", "--verbose", "--output", "--quiet", "--yes"];
 
 interface Node {
   /** State key: `""` top, `"db"` group, `"db migrate"` command. */
@@ -80,7 +80,7 @@ function bash(program: string, top: string[], nodes: { parent: string; node: Nod
             `    ${dq(`${node.key}|${s.flag}`)}) words=${dq((s.choices ?? []).map(String).join(" "))} ;;`,
         ),
     )
-    .concat([`    *"|--output") words="json table plain" ;;`])
+    .concat([`    *"|--output") words="json table plain csv" ;;`])
     .join("\n");
   const fn = fnName(program);
   return `# ${program} completion for bash. Load it with: source <(${program} completion bash)
@@ -136,7 +136,7 @@ function fish(program: string, nodes: { parent: string; node: Node }[]): string 
           ? " -r"
           : "";
       lines.push(
-        `complete -c ${program} -n ${sq(inCommand)} -l ${s.flag.slice(2)}${values} -d ${sq(s.description ?? (s.kind === "flag" ? "flag" : s.type === "int" || s.type === "bigint" ? "integer" : s.type))}`,
+        `complete -c ${program} -n ${sq(inCommand)} -l ${s.flag.slice(2)}${s.short ? ` -s ${s.short}` : ""}${values} -d ${sq(s.description ?? (s.kind === "flag" ? "flag" : s.type === "int" || s.type === "bigint" ? "integer" : s.type))}`,
       );
     }
   }
@@ -146,7 +146,9 @@ function fish(program: string, nodes: { parent: string; node: Node }[]): string 
     `complete -c ${program} -l help -s h -d 'show help'`,
     `complete -c ${program} -l version -s V -d 'print the version'`,
     `complete -c ${program} -l verbose -d 'log commands, show stack traces'`,
-    `complete -c ${program} -l output -x -a 'json table plain' -d 'output format'`,
+    `complete -c ${program} -l quiet -s q -d 'print no result'`,
+    `complete -c ${program} -l yes -d 'answer yes to confirmations'`,
+    `complete -c ${program} -l output -x -a 'json table plain csv' -d 'output format'`,
   );
   return `${lines.join("\n")}\n`;
 }

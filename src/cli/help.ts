@@ -39,11 +39,15 @@ function describeSpec(spec: ArgSpec): string {
   if (spec.description) bits.push(spec.description);
   if (spec.kind === "flag") bits.push("flag");
   else bits.push(typeName(spec));
-  if (spec.kind === "option" && !spec.hasDefault) bits.push("optional");
-  if (spec.hasDefault)
+  if (spec.multiple) bits.push(spec.kind === "option" ? "repeatable" : "one or more");
+  if (spec.required) bits.push("required");
+  else if (spec.kind === "option" && !spec.hasDefault) bits.push("optional");
+  if (spec.hasDefault && !spec.secret && !(spec.multiple && (spec.defaultValue as unknown[])?.length === 0))
     bits.push(
       `default: ${JSON.stringify(spec.defaultValue, (_k, v) => (typeof v === "bigint" ? `${v}` : v))}`,
     );
+  if (spec.env) bits.push(`env: ${spec.env}`);
+  if (spec.prompt) bits.push("asked for on a terminal when missing");
   return bits.join(", ");
 }
 
@@ -91,12 +95,20 @@ export function renderCommandHelp(
       ),
     );
   const named = entry.specs.filter((s) => s.kind === "option" || s.kind === "flag");
+  const pad = named.some((n) => n.short) ? "    " : "";
+  const short = (s: ArgSpec) => (s.short ? `-${s.short}, ` : pad);
   const rows = named.map(
-    (s) => [p.cyan(s.kind === "flag" ? s.flag : `${s.flag} <${typeName(s)}>`), describeSpec(s)] as const,
+    (s) =>
+      [
+        p.cyan(`${short(s)}${s.kind === "flag" ? s.flag : `${s.flag} <${typeName(s)}>`}`),
+        describeSpec(s),
+      ] as const,
   );
+  if (entry.confirm !== undefined) rows.push([p.cyan(`${pad}--yes`), "run without asking for confirmation"]);
   rows.push([p.cyan("-h, --help"), "show this help"]);
   out.push("", p.bold("Options:"), ...table(rows, strip));
   if (entry.ops.length > 0) out.push("", `${p.bold("Aliases:")} ${entry.ops.join(", ")}`);
+  if (entry.examples.length > 0) out.push("", p.bold("Examples:"), ...entry.examples.map((e) => `  ${e}`));
   return `${out.join("\n")}\n`;
 }
 
@@ -132,7 +144,9 @@ export function renderHelp(registry: CommandTable, options: HelpOptions = {}): s
           [p.cyan("-h, --help"), "show help (also after a command)"],
           [p.cyan("-V, --version"), "print the version"],
           [p.cyan("--verbose"), "log each command and show stack traces on errors"],
-          [p.cyan("--output <format>"), "json, table or plain"],
+          [p.cyan("--output <format>"), "json, table, plain or csv"],
+          [p.cyan("-q, --quiet"), "print no result (errors still show)"],
+          [p.cyan("--yes"), "answer yes to a command's confirmation"],
         ],
         strip,
       ),

@@ -38,17 +38,32 @@ export {
   type PostHook,
   type PreHook,
 } from "./middleware.js";
-export { formatResult } from "./output.js";
-export { type CommandArgs, displayName, OUTPUT_FORMATS, parseCommandArgs } from "./parse-args.js";
+export { MODEL_COMMANDS, type ModelCommandName, type ModelCommandsOptions } from "./model-commands.js";
+export type { CommandModel, ModelObjects } from "./model-types.js";
+export { type FormatOptions, formatResult, NO_ROWS } from "./output.js";
+export {
+  type CommandArgs,
+  displayName,
+  OUTPUT_FORMATS,
+  type ParseArgsOptions,
+  parseCommandArgs,
+} from "./parse-args.js";
 export { type LoadedPlugin, loadPlugins } from "./plugins.js";
 export { type Progress, type ProgressOptions, progress } from "./progress.js";
-export { CommandRegistry, type CommandRegistryOptions, type MergeOptions } from "./registry.js";
+export {
+  CommandRegistry,
+  type CommandRegistryOptions,
+  type MergeOptions,
+  modelCommands,
+} from "./registry.js";
 export { type OutputStream, type RunOptions, run } from "./run.js";
+export type { ShellOptions } from "./shell-command.js";
 export { suggestSimilar } from "./suggest.js";
 export { kebabCase, toArgSpecs } from "./to-arg-specs.js";
 export type {
   ArgDescriptor,
   ArgKind,
+  ArgMeta,
   ArgOptions,
   ArgSpec,
   ArgsShape,
@@ -68,4 +83,4 @@ export type {
   ZodLike,
 } from "./types.js";
 export { findPackageVersion } from "./version.js";
-export { isZodSchema, zodToArg } from "./zod-to-args.js";
+export { isZodSchema, type ZodArgSettings, zodToArg } from "./zod-to-args.js";

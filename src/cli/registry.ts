@@ -1,12 +1,17 @@
 // The command registry (`CommandRegistry`): registers commands and groups under names and
 // aliases, resolves them, merges registries, and offers `run()`, `helpText()` and
-// `listCommands()` as one-line shortcuts to run.ts and help.ts. It implements the read-only
+// `listCommands()` as one-line shortcuts to run.ts and help.ts; `modelCommands()` registers a
+// model's command set (model-commands.ts) as a group. It implements the read-only
 // `CommandTable` view those modules work on, so they never import this class. May import every
 // other src/cli module except index.ts and plugins.ts; nothing but index.ts and plugins.ts (a type
 // import) imports it.
 import { DuplicateCommandError, FrameworkError, UnknownCommandError } from "./errors.js";
 import { renderCommandList, renderHelp } from "./help.js";
+import { type ModelCommandsOptions, modelCommandSet } from "./model-commands.js";
+import type { CommandModel } from "./model-types.js";
+import { OUTPUT_FORMATS } from "./parse-args.js";
 import { type RunOptions, run } from "./run.js";
+import { type ShellOptions, shellCommand } from "./shell-command.js";
 import { suggestSimilar } from "./suggest.js";
 import { toArgSpecs } from "./to-arg-specs.js";
 import type { ArgsShape, CommandEntry, CommandLookup, CommandMeta, CommandTable, Handler } from "./types.js";
@@ -165,6 +170,18 @@ export class CommandRegistry implements CommandTable {
           code: "E_COMMAND_NAME",
         },
       );
+    if (meta.output !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(meta.output))
+      throw new FrameworkError(
+        `register('${meta.name}'): output must be one of ${OUTPUT_FORMATS.join(", ")}, got ${JSON.stringify(meta.output)}`,
+        { code: "E_OUTPUT_FORMAT" },
+      );
+    if (meta.confirm !== undefined && typeof meta.confirm !== "string" && typeof meta.confirm !== "function")
+      throw new FrameworkError(
+        `register('${meta.name}'): confirm must be a string or a function of the arguments`,
+        {
+          code: "E_CONFIRM",
+        },
+      );
     const entry: CommandEntry = {
       name: bare(meta.name),
       fullName: [...this.path, bare(meta.name)].join(" "),
@@ -173,6 +190,9 @@ export class CommandRegistry implements CommandTable {
       ops: [...(meta.ops ?? [])],
       args: meta.args ?? {},
       specs: toArgSpecs(meta.args),
+      examples: [...(meta.examples ?? [])],
+      ...(meta.confirm === undefined ? {} : { confirm: meta.confirm }),
+      ...(meta.output === undefined ? {} : { output: meta.output }),
     };
     this.#claim({ kind: "command", name: entry.name }, [meta.name, ...entry.ops]);
     this.#commands.set(entry.name, entry);
@@ -358,6 +378,25 @@ export class CommandRegistry implements CommandTable {
   }
 
   /**
+   * Adds the `shell` command: `app shell` opens an interactive prompt over this registry's
+   * commands (history, Tab completion of commands and options, `help`, errors shown without
+   * leaving; `exit` or Ctrl-D to leave). It needs a terminal: piped, it is a usage error. The
+   * shell's code (node:readline) loads only when it starts. Returns the registry.
+   *
+   * @example
+   * ```ts
+   * const cli = new CommandRegistry({ name: "todo" }).enableShell();
+   * // $ todo shell
+   * // todo> add "Buy milk"
+   * ```
+   */
+  enableShell(options: ShellOptions = {}): this {
+    const { meta, handler } = shellCommand(this, options);
+    this.register(meta, handler);
+    return this;
+  }
+
+  /**
    * Writes one line per command (name, aliases, description) and returns the text.
    *
    * @example
@@ -402,4 +441,34 @@ function defaultProgramName(): string {
   if (!script) return "app";
   const base = script.split(/[\\/]/).pop() ?? "app";
   return base.replace(/\.(c|m)?(j|t)s$/, "") || "app";
+}
+
+/**
+ * The commands of a model, the CLI twin of `crudRoutes`, as a group named `options.name`:
+ * `list` (filters from the fields, `--order -id`, `--limit`, `--offset`), `get <id>`, `create
+ * --field value ...` (hashed fields asked with hidden input on a terminal), `update <id> --field
+ * value` (only the fields given), `delete <id>` (asks first; `--yes`), `import <file>` (JSON Lines
+ * or CSV through `bulkCreate`, all or nothing, with a progress bar) and `export` (streamed with
+ * `iterate()`, JSON Lines or CSV). A missing record exits 1 with one line. Adds the group to
+ * `options.registry`, or to a new registry to `merge()`; returns that registry.
+ *
+ * @example
+ * ```ts
+ * cli.merge(modelCommands(User, { name: "users" }));
+ * // app users list --role admin --order -id --limit 10
+ * // app users import users.csv
+ * ```
+ */
+export function modelCommands(
+  model: CommandModel,
+  options: ModelCommandsOptions & { readonly registry?: CommandRegistry },
+): CommandRegistry {
+  const commands = modelCommandSet(model, options);
+  const registry = options.registry ?? new CommandRegistry();
+  const group = registry.group(options.name, {
+    description: options.description ?? `${model.name} records`,
+    ops: options.ops,
+  });
+  for (const { meta, handler } of commands) group.register(meta, handler);
+  return registry;
 }

@@ -1,14 +1,17 @@
 // The outermost edge of registers/cli (`run()`): parses argv, prints help, the version or a
 // completion script, dispatches a command, prints its result, and reports errors and the exit
 // code through injectable streams and `exit`. The only file that turns errors into exit codes.
-// Works on the read-only `CommandTable` view, never on the `CommandRegistry` class. May import
-// every other src/cli module except registry.ts and index.ts.
+// On a terminal it asks for missing `prompt: true` arguments and for a command's confirmation
+// (prompt.ts, loaded by `import()` only then). Works on the read-only `CommandTable` view, never
+// on the `CommandRegistry` class. May import every other src/cli module except registry.ts and
+// index.ts.
+import { isatty } from "node:tty";
 import { buildParser } from "./build-parser.js";
 import { paint, useColor } from "./colors.js";
 import { renderCompletion } from "./completion.js";
 import type { DIContainer } from "./container.js";
 import { Dispatcher } from "./dispatcher.js";
-import { UsageError } from "./errors.js";
+import { FrameworkError, UsageError } from "./errors.js";
 import { renderCommandHelp, renderHelp, renderUsage } from "./help.js";
 import type { MiddlewareChain } from "./middleware.js";
 import { formatResult } from "./output.js";
@@ -43,8 +46,13 @@ export interface RunOptions {
   stderr?: OutputStream;
   /** Receives the exit code; default sets `process.exitCode` (never `process.exit`). */
   exit?: (code: number) => void;
-  /** Environment read for `NO_COLOR`; default `process.env`. */
+  /** Environment read for `NO_COLOR` and arguments' `env` variables; default `process.env`. */
   env?: Record<string, string | undefined>;
+  /**
+   * May prompts, confirmations and the shell ask the user? Default: both stdin and stdout are
+   * terminals. Never true in a pipe or CI, where a missing argument stays a usage error.
+   */
+  interactive?: boolean;
 }
 
 /**
@@ -115,9 +123,10 @@ export async function run(
     return undefined;
   };
 
+  const interactive = options.interactive ?? (stdout.isTTY === true && isatty(0));
   let parsed: ParseResult;
   try {
-    parsed = buildParser(root).parse(argv);
+    parsed = buildParser(root).parse(argv, { env, interactive });
   } catch (error) {
     return report(error);
   }
@@ -158,20 +167,44 @@ export async function run(
       return undefined;
   }
 
-  const context = { verbose: parsed.verbose, output: parsed.output, stderr };
+  const entry = root.get(parsed.command);
+  const output = parsed.output ?? entry.output;
+  const rerun = (line: readonly string[]): Promise<number> => {
+    let code = 0;
+    return run(root, line, {
+      ...options,
+      exit: (c) => {
+        code = c;
+      },
+    }).then(() => code);
+  };
+  const context = { verbose: parsed.verbose, output, stderr, quiet: parsed.quiet, interactive, rerun };
   return runContext.run(context, async () => {
     let result: unknown;
     try {
+      const args = parsed.pending
+        ? { ...parsed.args, ...(await (await import("./prompt.js")).askFor(parsed.pending, entry.fullName)) }
+        : parsed.args;
+      if (entry.confirm !== undefined && !parsed.yes) {
+        const question = typeof entry.confirm === "function" ? entry.confirm(args as never) : entry.confirm;
+        if (!interactive)
+          throw new UsageError(
+            `'${entry.fullName}' asks "${question}" before it runs: pass --yes to run it without a terminal`,
+            { command: entry.fullName, code: "E_CONFIRM_NEEDS_YES" },
+          );
+        if (!(await (await import("./prompt.js")).askConfirm(question)))
+          throw new FrameworkError("Aborted: nothing was changed", { code: "E_ABORTED", exitCode: 1 });
+      }
       result = await new Dispatcher(root, options.container, options.middleware).dispatch(
-        parsed.command,
-        parsed.args,
+        entry.fullName,
+        args,
       );
     } catch (error) {
       return report(error, parsed.command);
     }
-    if (options.printResult !== false && result !== undefined && result !== null) {
-      const text = formatResult(result, parsed.output);
-      stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    if (options.printResult !== false && !parsed.quiet && result !== undefined && result !== null) {
+      const text = formatResult(result, output, { tty: stdout.isTTY === true });
+      if (text !== "" || output !== "csv") stdout.write(text.endsWith("\n") ? text : `${text}\n`);
     }
     exit(0);
     return result;

@@ -2,6 +2,8 @@
 // option objects, dependency classes) into the `ArgSpec`s the parser, help, completion and
 // dispatcher read: `toArgSpecs()` and `kebabCase()`. May import types.ts, errors.ts and
 // zod-to-args.ts (which reads schemas structurally), never Zod itself.
+
+import { extras } from "./arg-extras.js";
 import { ArgumentDefinitionError } from "./errors.js";
 import type { ArgKind, ArgOptions, ArgSpec, ArgsShape, Choice, Constructor, ValueType } from "./types.js";
 import { isZodSchema, zodToArg } from "./zod-to-args.js";
@@ -32,14 +34,28 @@ function plainType(t: unknown): ValueType | undefined {
 }
 
 function fromOptions(key: string, flag: string, d: ArgOptions): ArgSpec {
+  if (d.schema !== undefined) {
+    if (!isZodSchema(d.schema))
+      throw new ArgumentDefinitionError(`argument '${key}': schema must be a Zod schema`);
+    return zodToArg(key, flag, d.schema, d);
+  }
   const hasDefault = d.default !== undefined;
+  const multiple = Array.isArray(d.type);
+  const declared = multiple ? (d.type as readonly unknown[])[0] : d.type;
+  if (multiple && (d.type as readonly unknown[]).length !== 1)
+    throw new ArgumentDefinitionError(`argument '${key}': an array type holds one type, such as [String]`);
+  if (hasDefault && Array.isArray(d.default) !== multiple)
+    throw new ArgumentDefinitionError(
+      `argument '${key}': ${multiple ? "the default of an array argument is an array" : "an array default needs an array type, such as [String]"}`,
+    );
+  const defaults: unknown[] = hasDefault ? (multiple ? [...(d.default as Choice[])] : [d.default]) : [];
   let type: ValueType | undefined;
   if (d.choices !== undefined) {
     if (!Array.isArray(d.choices) || d.choices.length === 0)
       throw new ArgumentDefinitionError(`argument '${key}': choices must be a non-empty array`);
     type = "choice";
-  } else if (d.type !== undefined) {
-    type = plainType(d.type);
+  } else if (declared !== undefined) {
+    type = plainType(declared);
     if (type === undefined)
       throw new ArgumentDefinitionError(`argument '${key}': type must be String, Number or Boolean`);
     if (type === "number" && d.integer) type = "int";
@@ -47,21 +63,29 @@ function fromOptions(key: string, flag: string, d: ArgOptions): ArgSpec {
     const t = typeof d.default;
     type = t === "number" ? (d.integer ? "int" : "number") : t === "boolean" ? "boolean" : "string";
   } else type = "string";
-  if (hasDefault && d.choices && !d.choices.includes(d.default as Choice))
-    throw new ArgumentDefinitionError(
-      `argument '${key}': default ${String(d.default)} is not one of its choices`,
-    );
-  const kind: ArgKind = type === "boolean" ? "flag" : hasDefault || d.optional ? "option" : "positional";
+  if (multiple && type === "boolean")
+    throw new ArgumentDefinitionError(`argument '${key}': [Boolean] is not supported; use Boolean`);
+  for (const value of defaults)
+    if (d.choices && !d.choices.includes(value as Choice))
+      throw new ArgumentDefinitionError(
+        `argument '${key}': default ${String(value)} is not one of its choices`,
+      );
+  const kind: ArgKind =
+    type === "boolean" ? "flag" : hasDefault || d.optional || d.named ? "option" : "positional";
   return {
+    ...(kind === "option" && !hasDefault && !d.optional ? { required: true } : {}),
     key,
     flag,
     kind,
     type,
     choices: d.choices,
-    hasDefault,
-    defaultValue: d.default,
+    // A repeatable option left out gives [] (its type is an array, never undefined).
+    hasDefault: hasDefault || (multiple && kind === "option"),
+    defaultValue: hasDefault ? d.default : multiple ? [] : undefined,
     absent: undefined,
     description: d.description,
+    ...extras(key, d),
+    ...(multiple ? { multiple } : {}),
   };
 }
 
@@ -77,6 +101,8 @@ function fromOptions(key: string, flag: string, d: ArgOptions): ArgSpec {
 export function toArgSpecs(args: ArgsShape | undefined): ArgSpec[] {
   const specs: ArgSpec[] = [];
   const flags = new Map<string, string>();
+  const shorts = new Map<string, string>();
+  let variadic: string | undefined;
   for (const [key, d] of Object.entries(args ?? {})) {
     const flag = `--${kebabCase(key)}`;
     if (RESERVED.has(kebabCase(key)))
@@ -110,6 +136,21 @@ export function toArgSpecs(args: ArgsShape | undefined): ArgSpec[] {
             };
     } else if (d !== null && typeof d === "object") spec = fromOptions(key, flag, d as ArgOptions);
     else throw new ArgumentDefinitionError(`argument '${key}': unsupported descriptor ${String(d)}`);
+    if (spec.short !== undefined) {
+      const owner = shorts.get(spec.short);
+      if (owner !== undefined)
+        throw new ArgumentDefinitionError(`arguments '${owner}' and '${key}' both use -${spec.short}`);
+      if (spec.kind !== "option" && spec.kind !== "flag")
+        throw new ArgumentDefinitionError(
+          `argument '${key}': -${spec.short} names an option or a flag; a positional argument has no short name`,
+        );
+      shorts.set(spec.short, key);
+    }
+    if (spec.multiple && spec.kind === "positional") variadic = key;
+    else if (variadic !== undefined && spec.kind === "positional")
+      throw new ArgumentDefinitionError(
+        `argument '${variadic}' takes many values, so it must be the last positional argument ('${key}' follows it)`,
+      );
     specs.push(spec);
   }
   return specs;

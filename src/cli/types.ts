@@ -31,18 +31,57 @@ export type Choice = string | number | boolean;
  * ```
  */
 export interface ArgOptions {
-  /** `String` (default), `Number` or `Boolean`; inferred from `default` or `choices` when left out. */
-  readonly type?: PlainType;
+  /**
+   * `String` (default), `Number` or `Boolean`; inferred from `default` or `choices` when left out.
+   * In brackets (`[String]`) the argument takes many values: a repeatable option
+   * (`--tag a --tag b`) when `optional` or with a `default`, else a variadic last positional
+   * (`<files...>`, at least one). The handler gets an array (`[]` for an option left out).
+   */
+  readonly type?: PlainType | readonly [PlainType];
   /** With `type: Number`: accept integers only. */
   readonly integer?: boolean;
   /** The argument becomes an `--option` that may be left out (the handler gets `undefined`). */
   readonly optional?: boolean;
   /** The argument becomes an `--option` with this value when left out. */
-  readonly default?: Choice;
+  readonly default?: Choice | readonly Choice[];
   /** Allowed values; anything else is a usage error listing them. */
   readonly choices?: readonly Choice[];
   /** Help text. */
   readonly description?: string;
+  /** One letter: `-v` for a flag (combinable: `-vf`), `-o out.txt` / `-oout.txt` for an option. */
+  readonly short?: string;
+  /** Environment variable that fills the argument when the command line leaves it out (before the default). */
+  readonly env?: string;
+  /** Ask for the value on a terminal when it is missing (a choice list for `choices`). */
+  readonly prompt?: boolean;
+  /** A secret: prompted with hidden input, never shown in help (defaults) or echoed in errors. */
+  readonly secret?: boolean;
+  /** A required argument given as `--name value` rather than by position. */
+  readonly named?: boolean;
+  /**
+   * A Zod schema that types and validates the value, for a schema you want to keep as it is (a
+   * model's field): the other settings here apply on top of it, and `optional` makes it an
+   * `--option` that may be left out (the schema is then not run on the missing value).
+   */
+  readonly schema?: ZodLike;
+}
+
+/**
+ * The command-line settings a Zod schema carries in its metadata, read by registers/cli:
+ * `z.string().meta({ short: "o", env: "OUT", prompt: true })`. Same meaning as in `ArgOptions`.
+ *
+ * @example
+ * ```ts
+ * const meta: ArgMeta = { short: "v" };
+ * const verbose = z.boolean().meta(meta);
+ * ```
+ */
+export interface ArgMeta {
+  readonly short?: string;
+  readonly env?: string;
+  readonly prompt?: boolean;
+  readonly secret?: boolean;
+  readonly named?: boolean;
 }
 
 /** Structural view of a Zod 4 schema (no Zod import): `_zod.output` carries its output type. */
@@ -74,13 +113,17 @@ type PlainValue<T> = T extends StringConstructor
       ? boolean
       : never;
 type Widen<V> = V extends string ? string : V extends number ? number : V extends boolean ? boolean : V;
-type OptionsValue<D extends ArgOptions> = D extends { readonly choices: readonly (infer C)[] }
-  ? C
-  : D extends { readonly type: infer T }
-    ? PlainValue<T>
-    : D extends { readonly default: infer V }
-      ? Widen<V>
-      : string;
+type OptionsValue<D extends ArgOptions> = D extends { readonly type: readonly [infer T] }
+  ? D extends { readonly choices: readonly (infer C)[] }
+    ? C[]
+    : PlainValue<T>[]
+  : D extends { readonly choices: readonly (infer C)[] }
+    ? C
+    : D extends { readonly type: infer T }
+      ? PlainValue<T>
+      : D extends { readonly default: infer V }
+        ? Widen<V>
+        : string;
 
 /**
  * The handler-side value type of one descriptor.
@@ -96,11 +139,15 @@ export type InferArg<D> = D extends { readonly _zod: { readonly output: infer O 
     ? PlainValue<D>
     : D extends Constructor<infer I>
       ? I
-      : D extends ArgOptions
+      : D extends { readonly schema: { readonly _zod: { readonly output: infer O } } }
         ? D extends { readonly optional: true }
-          ? OptionsValue<D> | undefined
-          : OptionsValue<D>
-        : never;
+          ? O | undefined
+          : O
+        : D extends ArgOptions
+          ? D extends { readonly optional: true; readonly type?: PlainType }
+            ? OptionsValue<D> | undefined
+            : OptionsValue<D>
+          : never;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type OptionalKeys<A> = { [K in keyof A]: undefined extends InferArg<A[K]> ? K : never }[keyof A];
@@ -155,6 +202,18 @@ export interface ArgSpec {
   readonly dependency?: Constructor;
   /** Schema validation run on the converted value (Zod checks, transforms, defaults). */
   readonly validate?: (value: unknown) => Validation;
+  /** Takes many values: a repeatable option, or a variadic last positional; `type` is each value's. */
+  readonly multiple?: boolean;
+  /** One-letter alias, without the dash: `"v"` for `-v`. */
+  readonly short?: string;
+  /** Environment variable read when the command line leaves the argument out. */
+  readonly env?: string;
+  /** Asked for on a terminal when missing. */
+  readonly prompt?: boolean;
+  /** Hidden when prompted; its default is not shown in help. */
+  readonly secret?: boolean;
+  /** An `--option` that must be given (`named: true`). */
+  readonly required?: boolean;
 }
 
 /**
@@ -174,6 +233,16 @@ export interface CommandMeta<A extends ArgsShape = ArgsShape> {
   readonly ops?: readonly string[];
   /** Handler parameter name -> Zod schema, plain descriptor, or dependency class. */
   readonly args?: A;
+  /** Example command lines shown under "Examples:" in the command's help. */
+  readonly examples?: readonly string[];
+  /**
+   * Ask before running (on a terminal): the question, or a function of the parsed arguments that
+   * returns it. `--yes` answers for the user; without a terminal and without `--yes` the command
+   * is a usage error (exit 2) and does not run.
+   */
+  readonly confirm?: string | ((args: InferArgs<A>) => string);
+  /** The output format when `--output` is not given (default: text, or a table for records on a terminal). */
+  readonly output?: OutputFormat;
 }
 
 /**
@@ -204,6 +273,12 @@ export interface CommandEntry<A extends ArgsShape = ArgsShape> {
   readonly args: A;
   /** The arguments as the parser sees them. */
   readonly specs: readonly ArgSpec[];
+  /** Example command lines for help. */
+  readonly examples: readonly string[];
+  /** The confirmation question (see `CommandMeta.confirm`). */
+  readonly confirm?: string | ((args: InferArgs<A>) => string);
+  /** The command's default output format. */
+  readonly output?: OutputFormat;
 }
 
 /** What one token (or a `"db migrate"` path) names in a registry: a command or a group. */
@@ -249,13 +324,17 @@ export interface CommandTable {
   all(): readonly CommandEntry[];
 }
 
-/** One of `json`, `table`, `plain` (the values of `OUTPUT_FORMATS`). */
-export type OutputFormat = "json" | "table" | "plain";
+/** One of `json`, `table`, `plain`, `csv` (the values of `OUTPUT_FORMATS`). */
+export type OutputFormat = "json" | "table" | "plain" | "csv";
 
 /** Options `run()` understands anywhere on the line (unless the command declares the same name). */
 export interface GlobalOptions {
   verbose: boolean;
   output?: OutputFormat;
+  /** `--quiet` / `-q`: print no result (errors still go to stderr). */
+  quiet?: boolean;
+  /** `--yes`: answer a command's confirmation with yes. */
+  yes?: boolean;
 }
 
 /** One of `bash`, `zsh`, `fish` (the values of `SHELLS`). */
@@ -272,7 +351,13 @@ export type Shell = "bash" | "zsh" | "fish";
  */
 export type ParseResult = GlobalOptions &
   (
-    | { kind: "command"; command: string; args: Record<string, unknown> }
+    | {
+        kind: "command";
+        command: string;
+        args: Record<string, unknown>;
+        /** Arguments left to ask for on a terminal (`prompt: true`, parsed with `interactive`). */
+        pending?: readonly ArgSpec[];
+      }
     | { kind: "help" /** command or group path; `""` for the top level */; command: string }
     | { kind: "version" }
     | { kind: "none" /** group path, `""` at the top level */; group: string }

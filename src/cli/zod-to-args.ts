@@ -3,8 +3,10 @@
 // never imported, so a CLI without schemas never pays for loading it) and validates through the
 // Standard Schema `~standard.validate` every Zod 4 schema carries. May import types.ts and
 // errors.ts; never `zod`.
+
+import { extras } from "./arg-extras.js";
 import { ArgumentDefinitionError } from "./errors.js";
-import type { ArgKind, ArgSpec, Choice, Validation, ValueType, ZodLike } from "./types.js";
+import type { ArgKind, ArgMeta, ArgSpec, Choice, Validation, ValueType, ZodLike } from "./types.js";
 
 interface Def {
   type: string;
@@ -16,6 +18,7 @@ interface Def {
   entries?: Record<string, Choice>;
   values?: Choice[];
   options?: ZodLike[];
+  element?: ZodLike;
 }
 
 type StandardResult = { value?: unknown; issues?: readonly { message: string; path?: readonly unknown[] }[] };
@@ -90,6 +93,14 @@ function describe(s: ZodLike): string | undefined {
   return typeof text === "string" ? text : undefined;
 }
 
+/** The schema's `.meta()` (Zod's global registry, read through the schema's own method). */
+function metaOf(s: ZodLike): ArgMeta | undefined {
+  const read = (s as { meta?: unknown }).meta;
+  if (typeof read !== "function") return undefined;
+  const meta = read.call(s) as unknown;
+  return meta !== null && typeof meta === "object" ? (meta as ArgMeta) : undefined;
+}
+
 function validator(schema: ZodLike): ((value: unknown) => Validation) | undefined {
   const validate = (schema as Standard)["~standard"]?.validate;
   if (typeof validate !== "function") return undefined;
@@ -104,6 +115,20 @@ function validator(schema: ZodLike): ((value: unknown) => Validation) | undefine
 }
 
 /**
+ * Command-line settings given beside a schema (`{ schema, short, optional, ... }` descriptors).
+ *
+ * @example
+ * ```ts
+ * zodToArg("email", "--email", z.email(), { named: true, prompt: true } satisfies ZodArgSettings);
+ * ```
+ */
+export interface ZodArgSettings extends ArgMeta {
+  /** An `--option` that may be left out; the schema is not run on the missing value. */
+  readonly optional?: boolean;
+  readonly description?: string;
+}
+
+/**
  * Maps one Zod schema to an argument spec: required scalars are positional, booleans are flags,
  * `.optional()` / `.nullable()` / `.default()` make an `--option`, enums and literal unions are
  * choices, `.describe()` is the help text.
@@ -113,13 +138,22 @@ function validator(schema: ZodLike): ((value: unknown) => Validation) | undefine
  * zodToArg("limit", "--limit", z.int().default(10)); // { kind: "option", type: "int", defaultValue: 10, ... }
  * ```
  */
-export function zodToArg(key: string, flag: string, schema: ZodLike): ArgSpec {
+export function zodToArg(key: string, flag: string, schema: ZodLike, settings: ZodArgSettings = {}): ArgSpec {
   let s = schema;
-  let optional = false;
+  let optional = settings.optional === true;
   let nullable = false;
   let hasDefault = false;
   let defaultValue: unknown;
-  let description = describe(s);
+  let description = settings.description ?? describe(s);
+  // The settings, then the metadata of the outer wrappers, win over the inner schema's.
+  const meta: { -readonly [K in keyof ArgMeta]: ArgMeta[K] } = {};
+  const take = (m: ArgMeta | undefined) => {
+    for (const name of ["short", "env", "prompt", "secret", "named"] as const)
+      if (m?.[name] !== undefined && meta[name] === undefined)
+        (meta as Record<string, unknown>)[name] = m[name];
+  };
+  take(settings);
+  take(metaOf(s));
   for (;;) {
     const d = def(s);
     if (d.type === "optional") optional = true;
@@ -132,11 +166,25 @@ export function zodToArg(key: string, flag: string, schema: ZodLike): ArgSpec {
     } else break;
     s = d.innerType as ZodLike;
     description ??= describe(s);
+    take(metaOf(s));
+  }
+  const multiple = def(s).type === "array";
+  if (multiple) {
+    s = def(s).element as ZodLike;
+    take(metaOf(s));
   }
   const { type, choices } = valueType(key, s);
+  if (multiple && type === "boolean")
+    throw new ArgumentDefinitionError(
+      `argument '${key}': an array of booleans cannot be read from the command line`,
+    );
   const kind: ArgKind =
-    type === "boolean" ? "flag" : optional || nullable || hasDefault ? "option" : "positional";
+    type === "boolean" ? "flag" : optional || nullable || hasDefault || meta.named ? "option" : "positional";
+  const validate = validator(schema);
   return {
+    ...extras(key, meta),
+    ...(kind === "option" && !(optional || nullable || hasDefault) ? { required: true } : {}),
+    ...(multiple ? { multiple } : {}),
     key,
     flag,
     kind,
@@ -146,6 +194,10 @@ export function zodToArg(key: string, flag: string, schema: ZodLike): ArgSpec {
     defaultValue,
     absent: nullable && !optional ? null : undefined,
     description,
-    validate: validator(schema),
+    // `settings.optional` wraps a schema that would refuse a missing value: it is not run then.
+    validate:
+      settings.optional && validate
+        ? (value: unknown) => (value === undefined ? { ok: true, value } : validate(value))
+        : validate,
   };
 }

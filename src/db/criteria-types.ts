@@ -28,7 +28,7 @@ export interface StringOperators {
  *
  * @example
  * ```ts
- * const ops: ComparisonOperators<number> = { gte: 18, notIn: [21, 30] };
+ * const ops: ComparisonOperators<number> = { gte: 18, notIn: [21, 30], between: [18, 65] };
  * ```
  */
 export interface ComparisonOperators<V> {
@@ -40,6 +40,8 @@ export interface ComparisonOperators<V> {
   readonly lte?: V;
   readonly in?: readonly V[];
   readonly notIn?: readonly V[];
+  /** Inclusive range `[low, high]`: `low <= value <= high` (none when `low > high`). */
+  readonly between?: readonly [V, V];
   readonly isNull?: boolean;
 }
 
@@ -75,14 +77,55 @@ export type FieldCriteria<V> = V | readonly NonNullable<V>[] | FieldOperators<V>
  * const c: LogicalCriteria<{ age: number | null }> = { or: [{ age: null }, { age: { lt: 18 } }] };
  * ```
  */
-export interface LogicalCriteria<D> {
+export interface LogicalCriteria<D, T = unknown> {
   /** Any of these matches (an empty list matches nothing). */
-  readonly or?: readonly Criteria<D>[];
+  readonly or?: readonly Criteria<D, T>[];
   /** All of these match (an empty list matches everything). */
-  readonly and?: readonly Criteria<D>[];
+  readonly and?: readonly Criteria<D, T>[];
   /** Exactly the rows the inner criteria does not match (rows with NULLs included). */
-  readonly not?: Criteria<D>;
+  readonly not?: Criteria<D, T>;
 }
+
+/**
+ * A relationship filter: related rows matching criteria exist (`some`), none match (`none`), or all
+ * match (`every`, true when there are none). Several modes are ANDed.
+ *
+ * @example
+ * ```ts
+ * const f: RelationFilter<{ published: boolean }> = { some: { published: true }, none: { published: false } };
+ * ```
+ */
+export interface RelationFilter<D, T = unknown> {
+  readonly some?: Criteria<D, T>;
+  readonly none?: Criteria<D, T>;
+  readonly every?: Criteria<D, T>;
+}
+
+/** The fields of a model instance type: no methods, no relationship accessors. */
+export type DataOf<T> = {
+  [K in keyof T as T[K] extends ((...args: never[]) => unknown) | PromiseLike<unknown> ? never : K]: T[K];
+};
+
+/** The related instance type of a relationship accessor (`Promise<Post[]>` -> `Post`). */
+type Related<V> = Awaited<V> extends readonly (infer E)[] ? E : NonNullable<Awaited<V>>;
+
+/**
+ * Relationship filters of an instance type `T`: one `RelationFilter` per relationship accessor
+ * (`Promise<...>` members), typed by the related model. Nothing when `T` is unknown.
+ *
+ * @example
+ * ```ts
+ * type F = RelationFilters<Author>; // { posts?: RelationFilter<PostData, Post> }
+ * ```
+ */
+export type RelationFilters<T> = unknown extends T
+  ? unknown
+  : {
+      [K in keyof T & string as T[K] extends PromiseLike<unknown> ? K : never]?: RelationFilter<
+        DataOf<Related<T[K]>>,
+        Related<T[K]>
+      >;
+    };
 
 /**
  * Criteria: `{ field: value }` (equality), a list (`IN`), `null` (`IS NULL`), an operator object
@@ -98,7 +141,8 @@ export interface LogicalCriteria<D> {
  * };
  * ```
  */
-export type Criteria<D> = { [K in keyof D]?: FieldCriteria<D[K]> } & LogicalCriteria<D>;
+export type Criteria<D, T = unknown> = { [K in keyof D]?: FieldCriteria<D[K]> } & LogicalCriteria<D, T> &
+  RelationFilters<T>;
 
 /** The SQL operator of one compiled comparison. */
 export type LeafOp =
@@ -116,7 +160,28 @@ export type LeafOp =
   | "like"
   | "ilike";
 
-/** One compiled term: a comparison on a column, or `or` / `and` / `not` over terms. */
+/**
+ * How a relationship filter reaches the related rows: the related table and its column equal to the
+ * owner's column, or through a join table. `compiler` is the related model's criteria compiler.
+ */
+export interface RelationJoin {
+  /** The relationship's name on the owner. */
+  readonly name: string;
+  /** The related model's table. */
+  readonly table: string;
+  /** Column of the related table matched (directly, or through the join table). */
+  readonly column: string;
+  /** Column of the owner's table it matches (without `through`). */
+  readonly ownerColumn: string;
+  /** Many-to-many: the join table, its column holding the owner's key and the one holding the related key. */
+  readonly through?: { readonly table: string; readonly ownerColumn: string; readonly column: string };
+  /** The related model's criteria compiler (a `CriteriaCompiler`). */
+  readonly compiler: unknown;
+  /** Terms the related model always adds (soft delete), or none. */
+  readonly scope?: (terms: Term[]) => Term[];
+}
+
+/** One compiled term: a comparison on a column, `or` / `and` / `not` over terms, or a relationship filter. */
 export type Term =
   | {
       readonly column: string;
@@ -124,7 +189,14 @@ export type Term =
       /** Bound parameters this term takes. */
       readonly count: number;
     }
-  | { readonly op: "or" | "and" | "not"; readonly children: readonly Term[] };
+  | { readonly op: "or" | "and" | "not"; readonly children: readonly Term[] }
+  | {
+      /** `EXISTS` a related row matching `children` (`some`), none (`none`), or none failing them (`every`). */
+      readonly op: "some" | "none" | "every";
+      readonly join: RelationJoin;
+      /** Terms on the related model, ANDed. */
+      readonly children: readonly Term[];
+    };
 
 /**
  * Criteria compiled to bound parameters and a shape. Statements are cached by `shape`, so the SQL

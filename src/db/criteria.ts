@@ -4,7 +4,9 @@
  * re-exports the criteria types and `orderBy` helpers for the manager. It may import criteria-types,
  * describe-value, order-by, dialect types, errors and zod-to-columns.
  */
-import type { CompiledCriteria, LeafOp, Term } from "./criteria-types.js";
+import { existsSql, relationModes } from "./criteria-relations.js";
+import { beyond, join, pattern } from "./criteria-terms.js";
+import type { CompiledCriteria, LeafOp, RelationJoin, Term } from "./criteria-types.js";
 import { describe, isPlainObject } from "./describe-value.js";
 import type { Dialect } from "./dialect/dialect.js";
 import { InvalidQueryError } from "./errors.js";
@@ -19,17 +21,20 @@ const MAX_DEPTH = 32;
 const LOGICAL = new Set(["or", "and", "not"]);
 const COMPARISONS: Record<string, LeafOp> = { eq: "=", ne: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" };
 const PATTERNS = new Set(["like", "ilike", "contains", "startsWith", "endsWith"]);
-const OPERATORS = new Set([...Object.keys(COMPARISONS), "in", "notIn", "isNull", ...PATTERNS]);
+const OPERATORS = new Set([...Object.keys(COMPARISONS), "in", "notIn", "between", "isNull", ...PATTERNS]);
 const STRING_KINDS = new Set(["string", "enum", "uuid"]);
 /** 2^63: integer columns hold [-2^63, 2^63 - 1] (a float bound is compared against these). */
 const INT64_LIMIT = 2 ** 63;
-/** Terms joined by AND / OR before the chain is split into parenthesized groups (see `#join`). */
-const CHAIN = 16;
 
 /** Options of a `CriteriaCompiler`. */
 export interface CriteriaCompilerOptions {
   /** Fields criteria may not name (stored hashed), with the message to give. */
   readonly unmatchable?: ReadonlyMap<string, string>;
+  /**
+   * The relationship of this name, for relationship filters (`{ posts: { some: {...} } }`), or
+   * `undefined` when the model has none by that name. Its `compiler` is the related model's.
+   */
+  readonly relations?: (name: string) => RelationJoin | undefined;
 }
 
 /**
@@ -48,6 +53,7 @@ export class CriteriaCompiler {
   readonly #fields: ReadonlyMap<string, FieldInfo>;
   readonly #table: string;
   readonly #unmatchable: ReadonlyMap<string, string>;
+  readonly #relations: CriteriaCompilerOptions["relations"];
   /** Per field: the shared `=` and `IS NULL` terms and their shapes (no allocation per call). */
   readonly #eq = new Map<string, { term: Term; shape: string }>();
   readonly #isNull = new Map<string, { term: Term; shape: string }>();
@@ -64,6 +70,7 @@ export class CriteriaCompiler {
     this.#fields = fields;
     this.#table = table;
     this.#unmatchable = options.unmatchable ?? new Map();
+    this.#relations = options.relations;
     // Statements bind more than criteria: updateWhere's assignments (one per field), a keyset
     // position (up to n(n+1)/2 for n order items), LIMIT and OFFSET.
     const n = fields.size + 1;
@@ -111,6 +118,11 @@ export class CriteriaCompiler {
       const value = criteria[name];
       if (!this.#fields.has(name) && LOGICAL.has(name)) {
         terms.push(this.#logical(name as "or" | "and" | "not", value, params, out, depth));
+        continue;
+      }
+      const join = this.#fields.has(name) ? undefined : this.#relations?.(name);
+      if (join !== undefined) {
+        this.#relation(join, value, terms, params, out, depth);
         continue;
       }
       const field = this.#field(name);
@@ -161,6 +173,25 @@ export class CriteriaCompiler {
     return { op, children };
   }
 
+  /** A relationship filter: one term per mode, over criteria compiled by the related model's compiler. */
+  #relation(
+    join: RelationJoin,
+    value: unknown,
+    terms: Term[],
+    params: unknown[],
+    out: { shape: string },
+    depth: number,
+  ): void {
+    const related = join.compiler as CriteriaCompiler;
+    for (const [mode, criteria] of relationModes(value, this.#table, join.name)) {
+      out.shape += `\u0001${join.name}.${mode}`;
+      let children = related.#group(criteria, params, out, depth + 1);
+      if (join.scope !== undefined) children = join.scope(children);
+      out.shape += "\u0002";
+      terms.push({ op: mode, join, children });
+    }
+  }
+
   #operators(
     field: FieldInfo,
     ops: Record<string, unknown>,
@@ -195,6 +226,9 @@ export class CriteriaCompiler {
           );
         }
         term = { column: field.name, op: value ? "null" : "notNull", count: 0 };
+      } else if (op === "between") {
+        this.#between(field, value, terms, params, out);
+        continue;
       } else if (op === "in" || op === "notIn") {
         if (!Array.isArray(value)) {
           throw new InvalidQueryError(`${op} on "${field.name}" takes a list, got ${describe(value)}`);
@@ -225,6 +259,30 @@ export class CriteriaCompiler {
       throw new InvalidQueryError(
         `criteria field "${field.name}" has an empty operator object: give an operator such as { gt: 1 }, or leave the field out`,
       );
+    }
+  }
+
+  /**
+   * `between: [low, high]`: `>= low` and `<= high`, each bound validated and rounded as `gte` and
+   * `lte` are (so `{ between: [1.5, 3.5] }` on an integer field is `>= 2 AND <= 3`).
+   */
+  #between(field: FieldInfo, value: unknown, terms: Term[], params: unknown[], out: { shape: string }): void {
+    if (
+      !Array.isArray(value) ||
+      value.length !== 2 ||
+      value.some((bound) => bound === null || bound === undefined)
+    ) {
+      throw new InvalidQueryError(
+        `between on "${field.name}" in criteria for "${this.#table}" takes [low, high] (two values, both ends included), got ${describe(value)}`,
+      );
+    }
+    for (const [op, bound] of [
+      ["gte", value[0]],
+      ["lte", value[1]],
+    ] as const) {
+      const term = this.#comparison(field, op, bound, params, "between");
+      terms.push(term);
+      out.shape += `${field.name}\u0000${term.op}${(term as { count: number }).count}\u0000`;
     }
   }
 
@@ -274,7 +332,7 @@ export class CriteriaCompiler {
    * on any numeric field) becomes "every non-null value" or "none" without a parameter. NaN, and
    * bigints or dates no database stores (`unstorable`), are an `InvalidQueryError`.
    */
-  #comparison(field: FieldInfo, op: string, value: unknown, params: unknown[]): Term {
+  #comparison(field: FieldInfo, op: string, value: unknown, params: unknown[], label = op): Term {
     const column = field.name;
     const d = this.#dialect;
     let bound = value;
@@ -301,13 +359,13 @@ export class CriteriaCompiler {
     }
     if (!ok) {
       throw new InvalidQueryError(
-        `${op} on "${field.name}" in criteria for "${this.#table}" takes a ${field.kind} value, got ${describe(value)}`,
+        `${label} on "${field.name}" in criteria for "${this.#table}" takes a ${field.kind} value, got ${describe(value)}`,
       );
     }
     const problem = unstorable(field.kind, bound);
     if (problem !== undefined) {
       throw new InvalidQueryError(
-        `${op} on "${field.name}" in criteria for "${this.#table}": ${problem} (got ${describe(value)})`,
+        `${label} on "${field.name}" in criteria for "${this.#table}": ${problem} (got ${describe(value)})`,
       );
     }
     if (field.kind === "bigint") bound = BigInt(bound as bigint);
@@ -366,30 +424,45 @@ export class CriteriaCompiler {
 
   /** Renders the condition alone (no ` WHERE `); `"1 = 1"` for no terms. */
   condition(terms: readonly Term[], firstParam: number): string {
-    return this.#and(terms, { next: firstParam });
+    return this.#and(terms, { next: firstParam }, "", 0);
   }
 
-  #and(terms: readonly Term[], counter: { next: number }): string {
+  /**
+   * Terms ANDed. `qualifier` prefixes columns (the alias of a relationship subquery, `""` at the
+   * top), `depth` numbers the aliases of nested relationship subqueries.
+   */
+  #and(terms: readonly Term[], counter: { next: number }, qualifier: string, depth: number): string {
     if (terms.length === 0) return "1 = 1";
-    if (terms.length === 1) return this.#render(terms[0], counter);
+    if (terms.length === 1) return this.#render(terms[0], counter, qualifier, depth);
     return join(
-      terms.map((term) => this.#render(term, counter)),
+      terms.map((term) => this.#render(term, counter, qualifier, depth)),
       " AND ",
     );
   }
 
-  #render(term: Term, counter: { next: number }): string {
+  #render(term: Term, counter: { next: number }, qualifier: string, depth: number): string {
     const d = this.#dialect;
+    if ("join" in term) {
+      const related = term.join.compiler as CriteriaCompiler;
+      const refs = {
+        owner: qualifier === "" ? d.quote(this.#table) : qualifier,
+        alias: d.quote(`r${depth + 1}`),
+        link: d.quote(`j${depth + 1}`),
+      };
+      const condition =
+        term.children.length === 0 ? "" : related.#and(term.children, counter, refs.alias, depth + 1);
+      return existsSql(d, term.join, refs, condition, term.op);
+    }
     if ("children" in term) {
-      if (term.op === "not") return `(${this.#and(term.children, counter)}) IS NOT TRUE`;
-      if (term.op === "and") return `(${this.#and(term.children, counter)})`;
+      if (term.op === "not") return `(${this.#and(term.children, counter, qualifier, depth)}) IS NOT TRUE`;
+      if (term.op === "and") return `(${this.#and(term.children, counter, qualifier, depth)})`;
       if (term.children.length === 0) return "1 = 0";
       return `(${join(
-        term.children.map((child) => this.#render(child, counter)),
+        term.children.map((child) => this.#render(child, counter, qualifier, depth)),
         " OR ",
       )})`;
     }
-    const column = d.quote(term.column);
+    const column = qualifier === "" ? d.quote(term.column) : `${qualifier}.${d.quote(term.column)}`;
     switch (term.op) {
       case "null":
         return `${column} IS NULL`;
@@ -416,36 +489,4 @@ export class CriteriaCompiler {
 function isOperatorObject(value: Record<string, unknown>): boolean {
   const keys = Object.keys(value);
   return keys.length > 0 && keys.every((key) => OPERATORS.has(key));
-}
-
-/**
- * The term of a comparison whose bound lies beyond every value a column stores (`above` it, or
- * below): it matches every non-null value (`x < Infinity`) or none (`x > Infinity`), as SQL would.
- */
-function beyond(column: string, op: string, above: boolean): Term {
-  const all = op === "ne" || (above ? op === "lt" || op === "lte" : op === "gt" || op === "gte");
-  return { column, op: all ? "notNull" : "none", count: 0 };
-}
-
-/**
- * SQL parts joined by ` AND ` / ` OR `, as a balanced tree of parenthesized groups of at most `CHAIN`
- * once there are more: databases parse `a OR b OR c ...` as a chain as deep as it is long, and SQLite
- * refuses depths past 1000 ("Expression tree is too large"), so 5,000 `or` terms would fail there.
- */
-function join(parts: string[], separator: string): string {
-  let level = parts;
-  while (level.length > CHAIN) {
-    const next: string[] = [];
-    for (let i = 0; i < level.length; i += CHAIN) next.push(`(${level.slice(i, i + CHAIN).join(separator)})`);
-    level = next;
-  }
-  return level.join(separator);
-}
-
-/** The LIKE pattern of a pattern operator: `contains`/`startsWith`/`endsWith` escape `\`, `%`, `_`. */
-function pattern(op: string, value: string): string {
-  if (op === "like" || op === "ilike") return value;
-  const literal = value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-  if (op === "contains") return `%${literal}%`;
-  return op === "startsWith" ? `${literal}%` : `%${literal}`;
 }

@@ -7,15 +7,23 @@
 import type { z } from "zod";
 import { engineFor } from "./engine.js";
 import { ConfigurationError, ModelRegistrationError } from "./errors.js";
+import { refuseCompositeKey } from "./keys.js";
+import { type LifecycleOptions, resolveLifecycle } from "./manager/lifecycle.js";
 import { ModelManager } from "./manager.js";
 import { MANAGER, ModelBase, RESERVED_MEMBERS, RESERVED_STATICS } from "./model-base.js";
+import { type ReplicaOptions, replicaConfig } from "./replicas/replica-options.js";
 import { describeShape, type FieldInfo, isZodObject } from "./zod-to-columns.js";
 
-/** Options of `databaseRegistry(url, options)` and `new DatabaseRegistry(Model, url, options)`. */
-export interface RegistryOptions {
+/**
+ * Options of `databaseRegistry(url, options)` and `new DatabaseRegistry(Model, url, options)`. `T`
+ * (the instance type, as in `databaseRegistry<User>(...)`) types the `hooks`. The lifecycle options
+ * (`hooks`, `timestamps`, `acceptTimestamps`, `softDelete`, `keyGenerator`) are described in
+ * docs/db/lifecycle.md and docs/db/keys.md.
+ */
+export interface RegistryOptions<T = any> extends LifecycleOptions<T> {
   /** Table name; default: the snake_case plural of the class name (`UserProfile` -> `user_profiles`). */
   readonly tableName?: string;
-  /** The primary key field; default `"id"`. */
+  /** The primary key field; default `"id"`. One field: a list (composite key) is a `ConfigurationError`. */
   readonly keyField?: string;
   /**
    * Database-managed integer key. Default: on when the key is an integer whose schema accepts
@@ -24,6 +32,12 @@ export interface RegistryOptions {
   readonly autoincrement?: boolean;
   /** Fields with a UNIQUE constraint (also the conflict target of a key-less `upsert`). */
   readonly uniqueFields?: readonly string[];
+  /**
+   * Indexes of the table: a list of fields (`["lastName", "firstName"]`, in index order), or
+   * `{ fields, unique?, name? }`. Fields marked `.meta({ index: true })` get one each too. Created
+   * with the table (`autoCreate`, `createSchema()`) and compared by `diffSchema`. See docs/schema.md.
+   */
+  readonly indexes?: readonly IndexOption[];
   /** The static attribute that holds the manager; default `"objects"`. */
   readonly managerAttr?: string;
   /** Create the table if missing on first use; default `true`. */
@@ -41,7 +55,21 @@ export interface RegistryOptions {
    * `bulkCreate`/`bulkUpsert` also take `acceptPasswordHashes` per call.
    */
   readonly acceptPasswordHashes?: boolean;
+  /**
+   * Read replicas of this model's database (PostgreSQL, MariaDB/MySQL): reads outside transactions
+   * go to them round-robin; writes, `forUpdate` reads and transactions to the primary. Shared by every
+   * model on the URL (give the same list on each, or call `useReplicas()` once). See docs/scaling.md.
+   */
+  readonly replicas?: readonly string[] | ReplicaOptions;
 }
+
+/**
+ * One entry of `indexes`: the fields in index order, or an object naming them with `unique` and an
+ * explicit `name` (default `<table>_<fields>_idx`, or `_key` when unique).
+ */
+export type IndexOption =
+  | readonly string[]
+  | { readonly fields: readonly string[]; readonly unique?: boolean; readonly name?: string };
 
 /** A class made by `Model(...)` (or a subclass of one). */
 export type AnyModelClass = abstract new (...args: never[]) => ModelBase;
@@ -70,7 +98,10 @@ export class DatabaseRegistry<
 > extends ModelManager<T, I, D> {
   constructor(model: AnyModelClass, url?: string, options: RegistryOptions = {}) {
     const { config, url: resolvedUrl } = resolveConfig(model, url, options);
-    super(model as never, engineFor(resolvedUrl), config);
+    const replicas = options.replicas === undefined ? null : replicaConfig(resolvedUrl, options.replicas);
+    const engine = engineFor(resolvedUrl);
+    if (replicas !== null) engine.configureReplicas(replicas);
+    super(model as never, engine, config);
     if (!Object.hasOwn(model, MANAGER)) {
       Object.defineProperty(model, MANAGER, { value: this, configurable: true });
     }
@@ -92,7 +123,7 @@ export class DatabaseRegistry<
  * const Tag = databaseRegistry("app.db")(class Tag extends Model({ id: z.int().nullable().default(null), name: z.string() }) {});
  * ```
  */
-export function databaseRegistry(url?: string, options: RegistryOptions = {}) {
+export function databaseRegistry<T = any>(url?: string, options: RegistryOptions<T> = {}) {
   return function registerModel<C extends AnyModelClass>(model: C, _context?: ClassDecoratorContext<C>): C {
     if (typeof model === "function" && Object.hasOwn(model, MANAGER)) {
       throw new ModelRegistrationError(`${model.name} is already registered`);
@@ -134,6 +165,7 @@ function resolveConfig(model: AnyModelClass, url: string | undefined, options: R
   if (typeof tableName !== "string" || tableName === "") {
     throw new ConfigurationError(`${model.name || "an anonymous model"}: give a tableName`);
   }
+  refuseCompositeKey(model.name, options.keyField);
   const keyField = options.keyField ?? "id";
   const key = fields.find((f) => f.name === keyField);
   if (key === undefined) {
@@ -178,6 +210,8 @@ function resolveConfig(model: AnyModelClass, url: string | undefined, options: R
     seen.add(name);
   }
 
+  const indexes = resolveIndexes(model.name, names, options.indexes);
+
   const hashedFields = [...(options.hashedFields ?? [])];
   for (const name of hashedFields) {
     const field = fields.find((f) => f.name === name);
@@ -220,8 +254,47 @@ function resolveConfig(model: AnyModelClass, url: string | undefined, options: R
     fields: fields as readonly FieldInfo[],
     hashedFields,
     acceptPasswordHashes: options.acceptPasswordHashes === true,
+    indexes,
+    lifecycle: resolveLifecycle(model.name, fields, key, managedKey, options),
   };
   return { config, url: url ?? `${tableName}.db` };
+}
+
+/** `indexes` validated: every field exists, none is listed twice, names are non-empty strings. */
+function resolveIndexes(
+  modelName: string,
+  names: ReadonlySet<string>,
+  indexes: readonly IndexOption[] | undefined,
+): { fields: readonly string[]; unique: boolean; name?: string }[] {
+  if (indexes === undefined) return [];
+  if (!Array.isArray(indexes)) {
+    throw new ConfigurationError(
+      `${modelName}: indexes must be a list of field lists or { fields, unique?, name? }`,
+    );
+  }
+  return indexes.map((entry: IndexOption, i) => {
+    const spec = Array.isArray(entry)
+      ? { fields: entry as readonly string[] }
+      : (entry as Exclude<IndexOption, readonly string[]>);
+    const fields = spec?.fields;
+    if (!Array.isArray(fields) || fields.length === 0) {
+      throw new ConfigurationError(`${modelName}: indexes[${i}] must name at least one field`);
+    }
+    for (const field of fields) {
+      if (!names.has(field)) {
+        throw new ConfigurationError(
+          `${modelName}: indexes[${i}] names "${String(field)}", which is not a field; fields: ${[...names].join(", ")}`,
+        );
+      }
+    }
+    if (new Set(fields).size !== fields.length) {
+      throw new ConfigurationError(`${modelName}: indexes[${i}] lists a field twice`);
+    }
+    if (spec.name !== undefined && (typeof spec.name !== "string" || spec.name === "")) {
+      throw new ConfigurationError(`${modelName}: indexes[${i}].name must be a non-empty string`);
+    }
+    return { fields: [...fields], unique: spec.unique === true, ...(spec.name ? { name: spec.name } : {}) };
+  });
 }
 
 /** Names the user's class (and its user-defined bases) declare on the prototype, below `Model(...)`. */

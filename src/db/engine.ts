@@ -6,6 +6,13 @@
 import type { Dialect, Driver, Session } from "./dialect/dialect.js";
 import { createSqliteDialect, parseSqliteUrl } from "./dialect/sqlite/index.js";
 import { ConfigurationError, EngineDisposedError } from "./errors.js";
+import { type ReplicaConfig, sameReplicaConfig } from "./replicas/replica-options.js";
+import {
+  ReplicaRouter,
+  type ReplicaRouterStats,
+  ReplicaSet,
+  type WrapNode,
+} from "./replicas/replica-router.js";
 
 /**
  * A model's one-time schema setup on an engine (its `autoCreate`). `transaction()` runs every
@@ -50,8 +57,13 @@ export class Engine {
   readonly #scheme: string | null;
   /** The dialect's driver while open (`driver` may wrap it). */
   #raw: Driver | null = null;
-  /** Wraps the driver while statement listeners exist (see `query-log.ts`). */
-  #instrument: ((driver: Driver) => Driver) | null = null;
+  /** Wraps each node's driver while statement listeners exist (see `query-log.ts`). */
+  #instrument: WrapNode | null = null;
+  /** Read replicas (`replicas` option): while open, `driver` is a `ReplicaRouter`. */
+  #replicas: ReplicaConfig | null = null;
+  /** While open with replicas: their pools, and the router without the statement log. */
+  #replicaSet: ReplicaSet | null = null;
+  #plainRouter: ReplicaRouter | null = null;
   /** Set by `dispose()`: calls fail with `EngineDisposedError` until `reopen()`. */
   #disposed = false;
   readonly #setups = new Set<SchemaSetup>();
@@ -71,7 +83,7 @@ export class Engine {
       this.#opening = this.#open().then(
         (driver) => {
           this.#raw = driver;
-          const active = this.#instrument === null ? driver : this.#instrument(driver);
+          const active = this.#route(driver);
           this.driver = active;
           this.generation++;
           this.#opening = null;
@@ -97,9 +109,57 @@ export class Engine {
    * engine.instrument(null);
    * ```
    */
-  instrument(wrap: ((driver: Driver) => Driver) | null): void {
+  instrument(wrap: WrapNode | null): void {
     this.#instrument = wrap;
-    if (this.#raw !== null) this.driver = wrap === null ? this.#raw : wrap(this.#raw);
+    if (this.#raw !== null) this.driver = this.#route(this.#raw);
+  }
+
+  /**
+   * Internal (`databaseRegistry({ replicas })`, `useReplicas()`): reads of this database outside
+   * transactions go to these replicas from its next opening on. A second, different configuration
+   * is a `ConfigurationError` (every model on one URL shares one engine).
+   *
+   * @example
+   * ```ts
+   * engine.configureReplicas(replicaConfig(url, ["postgres://replica/app"]));
+   * ```
+   */
+  configureReplicas(config: ReplicaConfig): void {
+    if (this.#replicas !== null) {
+      if (sameReplicaConfig(this.#replicas, config)) return;
+      throw new ConfigurationError(
+        `the database ${this.#label()} already has other replicas configured: every model on one URL shares ` +
+          "them, so give the same replicas option everywhere (or configure them once with useReplicas())",
+      );
+    }
+    if (this.#raw !== null) {
+      throw new ConfigurationError(
+        `the database ${this.#label()} is already open: configure its replicas before its first use`,
+      );
+    }
+    this.#replicas = config;
+  }
+
+  /** The replica router's counters, or `null` without replicas (or while closed). */
+  get replicaStats(): ReplicaRouterStats | null {
+    return this.#replicaSet?.stats ?? null;
+  }
+
+  /**
+   * The driver the engine hands out for the primary's `raw` driver: logged while listeners exist,
+   * and routed when the database has replicas (the router without the log is kept, so stopping the
+   * log gives back the very same driver and statements).
+   */
+  #route(raw: Driver): Driver {
+    const wrap = this.#instrument;
+    const primary = wrap === null ? raw : wrap(raw, "primary");
+    if (this.#replicas === null) return primary;
+    this.#replicaSet ??= new ReplicaSet(this.#replicas, async (url) =>
+      (await loadServerDialect(url, schemeOf(url) ?? "")).createDriver(),
+    );
+    if (wrap !== null) return new ReplicaRouter(primary, this.#replicaSet, wrap);
+    this.#plainRouter ??= new ReplicaRouter(primary, this.#replicaSet, (driver) => driver);
+    return this.#plainRouter;
   }
 
   /** The dialect, loading a server dialect's module on first use. */
@@ -176,9 +236,12 @@ export class Engine {
     const opening = this.#opening;
     if (opening !== null) await opening.catch(() => undefined);
     const driver = this.#raw;
+    const replicas = this.#replicaSet;
     this.#raw = null;
+    this.#replicaSet = null;
+    this.#plainRouter = null;
     this.driver = null;
-    if (driver !== null) await driver.close();
+    await Promise.all([driver?.close(), replicas?.close()]);
   }
 }
 
@@ -194,7 +257,7 @@ const engines = new Map<string, Engine>();
  * ```
  */
 export function engineFor(url: string): Engine {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase() ?? null;
+  const scheme = schemeOf(url);
   if (scheme !== null && scheme in SERVER_SCHEMES) {
     let engine = engines.get(url);
     if (engine === undefined) {
@@ -226,6 +289,10 @@ export function engineFor(url: string): Engine {
  */
 export async function disposeAll(): Promise<void> {
   await Promise.all([...engines.values()].map((engine) => engine.dispose()));
+}
+
+function schemeOf(url: string): string | null {
+  return /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase() ?? null;
 }
 
 async function loadServerDialect(url: string, scheme: string): Promise<Dialect> {

@@ -140,15 +140,26 @@ export class StatementTimeoutError extends RegistryError {
   override readonly code: string = "REGISTERS_STATEMENT_TIMEOUT";
 }
 
-/** A write broke a foreign key (SQLite with `foreign_keys=ON`, or a server). */
+/**
+ * A write broke a foreign key: a row pointing at no row of the referenced table, or a delete of a
+ * row that others still reference (`onDelete: "restrict"`). `table` and `fields` name the foreign
+ * key (the table that holds it and its fields), `referencedTable` the table it points at, where
+ * registers knows the constraint (declared by a `BelongsTo` with `onDelete`).
+ */
 export class ForeignKeyError extends RegistryError {
   override readonly code: string = "REGISTERS_FOREIGN_KEY";
+  /** The fields of the foreign key (empty when the database did not say which key failed). */
+  readonly fields: readonly string[];
+  /** The table the foreign key points at, when known. */
+  readonly referencedTable?: string;
   constructor(
     message: string,
     readonly table: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; fields?: readonly string[]; referencedTable?: string },
   ) {
     super(message, options);
+    this.fields = options?.fields ?? [];
+    if (options?.referencedTable !== undefined) this.referencedTable = options.referencedTable;
   }
 }
 
@@ -190,4 +201,38 @@ export class TransactionAbortedError extends RegistryError {
  */
 export class EngineDisposedError extends RegistryError {
   override readonly code: string = "REGISTERS_ENGINE_DISPOSED";
+}
+
+/**
+ * A lifecycle hook (`beforeCreate`, `afterUpdate`...) refused the write: throw it from a hook, or
+ * throw anything else and registers wraps it (as `cause`). The write and its hooks are rolled back.
+ *
+ * @example
+ * ```ts
+ * hooks: { beforeDelete(user) { if (user.role === "owner") throw new HookRefusedError("the owner cannot be deleted"); } }
+ * ```
+ */
+export class HookRefusedError extends RegistryError {
+  override readonly code: string = "REGISTERS_HOOK_REFUSED";
+}
+
+/**
+ * The database refused a transaction because it conflicted with a concurrent one: a serialization
+ * failure (PostgreSQL 40001), a deadlock (PostgreSQL 40P01, MariaDB/MySQL 1213) or a Galera
+ * certification conflict (also 1213, at COMMIT). Nothing of the transaction was kept, and running
+ * the whole transaction again may succeed: `transaction(fn, { retries: n })` does that for you.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await Account.objects.transaction(() => transfer(1, 2, 10));
+ * } catch (error) {
+ *   if (error instanceof SerializationError && error.retryable) console.log("conflict, try again");
+ * }
+ * ```
+ */
+export class SerializationError extends RegistryError {
+  override readonly code: string = "REGISTERS_SERIALIZATION";
+  /** Always `true`: rerunning the whole transaction may succeed. */
+  readonly retryable = true as const;
 }

@@ -16,28 +16,55 @@
 export type {
   ComparisonOperators,
   Criteria,
+  DataOf,
   FieldCriteria,
   FieldOperators,
   LogicalCriteria,
   OrderBy,
+  RelationFilter,
+  RelationFilters,
   StringOperators,
 } from "./criteria.js";
+export { type Database, database, type ExecuteResult } from "./database.js";
 export {
   type AnyModelClass,
   DatabaseRegistry,
   databaseRegistry,
   defaultTableName,
+  type IndexOption,
   type RegistryOptions,
 } from "./database-registry.js";
-export type { ColumnKind } from "./dialect/dialect.js";
+export type { ColumnKind, IsolationLevel } from "./dialect/dialect.js";
 export { disposeAll } from "./engine.js";
+export { type KeyGeneratorName, uuidv4, uuidv7 } from "./keys.js";
+export type {
+  FieldsOf,
+  HookResult,
+  ModelHooks,
+  SoftDeleteOption,
+  TimestampsOption,
+} from "./manager/lifecycle.js";
+export type {
+  CreateWithInput,
+  ManyRelationName,
+  OneRelationName,
+  RelatedItem,
+  RelatedOf,
+} from "./manager/relation-writes.js";
+export type { ModelReader } from "./manager/reader.js";
 export * from "./errors.js";
 export {
+  type AggregateOptions,
+  type AggregateRow,
   type BulkOptions,
   type ComparableField,
+  type CountByRow,
+  type FieldList,
   type FilterOptions,
   type FirstOptions,
   type GetOptions,
+  type GetOrCreateResult,
+  type GroupableField,
   type IterateOptions,
   type KeyValue,
   ModelManager,
@@ -59,6 +86,7 @@ export {
 } from "./model.js";
 export { hashPassword, isPasswordHash, type PasswordHashOptions, verifyPassword } from "./password.js";
 export type { QueryEvent, QueryListener } from "./query-log.js";
+export { SqlFragment, SqlIdentifier, type SqlTag, type SqlValue, sql } from "./raw-sql.js";
 export {
   BelongsTo,
   type BelongsToOptions,
@@ -70,3 +98,8 @@ export {
   type RelationDecorator,
   relate,
 } from "./relations.js";
+export type { ReplicaOptions } from "./replicas/replica-options.js";
+export { readsOnPrimary, usePrimary } from "./replicas/use-primary.js";
+export { useReplicas } from "./replicas/use-replicas.js";
+export * from "./schema/index.js";
+export type { TransactionOptions } from "./transaction.js";

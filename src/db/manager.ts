@@ -1,6 +1,7 @@
 /**
- * `Model.objects`: the facade of registers/db. It extends the read half (`manager/reader.ts`) with
- * writes, schema and lifecycle; each method is a one-liner over an operation module in `manager/`
+ * `Model.objects`: the facade of registers/db. It extends the read half (`manager/reader.ts`) and
+ * the relationship / soft-delete methods (`manager/writer.ts`), through the query forms
+ * (`manager/query-forms.ts`: raw SQL, grouped aggregates, getOrCreate), with writes, schema and lifecycle; each method is a one-liner over an operation module in `manager/`
  * (write, bulk, update-delete, ddl), all working on one `ModelState`, with failures translated in
  * one place (`translate-error.ts`). `create` stays inline: it answers synchronously on SQLite under
  * the Promise API. It may import every module of `manager/`, the engine, transaction and query-log
@@ -11,15 +12,22 @@ import type { Criteria } from "./criteria.js";
 import type { RegistryError } from "./errors.js";
 import { bulkWrite } from "./manager/bulk.js";
 import * as ddl from "./manager/ddl.js";
-import { ModelReader } from "./manager/reader.js";
+import { stampUpdates } from "./manager/lifecycle.js";
+import { createWithLifecycle, deleteWithLifecycle, saveWithLifecycle } from "./manager/lifecycle-writes.js";
+import { ModelQueries } from "./manager/query-forms.js";
+import { softDeleteWhere } from "./manager/soft-delete.js";
 import { translateError } from "./manager/translate-error.js";
 import type { BulkOptions, KeyValue } from "./manager/types.js";
 import { deleteByKey, deleteWhere, updateWhere } from "./manager/update-delete.js";
+import { updateCount } from "./manager/update-count.js";
 import { createRow, insertRow, refuseManagedKey, save, upsert } from "./manager/write.js";
 import { type ModelBase, persistedKey, validateData } from "./model-base.js";
 import { type QueryListener, subscribeQueries } from "./query-log.js";
-import { runTransaction } from "./transaction.js";
+import { primaryView } from "./replicas/primary-view.js";
+import { runTransaction, type TransactionOptions } from "./transaction.js";
 
+export type { GetOrCreateResult } from "./manager/get-or-create.js";
+export type * from "./manager/query-form-types.js";
 export type * from "./manager/types.js";
 
 /**
@@ -37,7 +45,7 @@ export class ModelManager<
   T extends object = ModelBase,
   I = Record<string, unknown>,
   D = Record<string, unknown>,
-> extends ModelReader<T, D> {
+> extends ModelQueries<T, I, D> {
   // ---------------------------------------------------------------- writes
 
   /**
@@ -54,6 +62,7 @@ export class ModelManager<
   create(data: I): Promise<T> {
     // Hot path, inline: synchronous on SQLite up to the returned Promise.
     const s = this.state;
+    if (s.lifecycle !== null) return createWithLifecycle(s, data);
     let values: Record<string, unknown> | undefined;
     try {
       refuseManagedKey(s, data, "leave it out of create(), or use upsert() to write a known key");
@@ -155,7 +164,7 @@ export class ModelManager<
    * ```
    */
   save(instance: T): Promise<T> {
-    return save(this.state, instance);
+    return this.state.lifecycle === null ? save(this.state, instance) : saveWithLifecycle(this.state, instance);
   }
 
   /**
@@ -168,8 +177,33 @@ export class ModelManager<
    * const activated = await User.objects.updateWhere({ role: "trial" }, { role: "active" });
    * ```
    */
-  updateWhere(criteria: Criteria<D>, updates: Partial<D>): Promise<T[]> {
-    return this.guard(() => updateWhere(this.state, criteria, updates));
+  updateWhere(criteria: Criteria<D, T>, updates: Partial<D>): Promise<T[]> {
+    return this.guard(() => updateWhere(this.state, criteria, stampUpdates(this.state, updates)));
+  }
+
+  /**
+   * Like `updateWhere`, but returns how many rows matched instead of the rows: one
+   * `UPDATE ... WHERE` with no `RETURNING` and no re-read, the cheapest write of a known change
+   * (update by key: `updateCount({ id }, { name })`). Same validation and errors as `updateWhere`.
+   *
+   * @example
+   * ```ts
+   * const n = await User.objects.updateCount({ id: 1 }, { name: "Ann" }); // 1, or 0 if no row has id 1
+   * ```
+   */
+  updateCount(criteria: Criteria<D, T>, updates: Partial<D>): Promise<number> {
+    const s = this.state;
+    try {
+      const n = updateCount(s, criteria, s.lifecycle === null ? updates : stampUpdates(s, updates));
+      if (n instanceof Promise) {
+        return n.catch((error: unknown) => {
+          throw translateError(s, error);
+        });
+      }
+      return Promise.resolve(n);
+    } catch (error) {
+      return Promise.reject(translateError(s, error));
+    }
   }
 
   /**
@@ -181,7 +215,8 @@ export class ModelManager<
    * ```
    */
   delete(key: KeyValue): Promise<boolean> {
-    return this.guard(() => deleteByKey(this.state, key));
+    const s = this.state;
+    return this.guard(() => (s.lifecycle === null ? deleteByKey(s, key) : deleteWithLifecycle(s, key)));
   }
 
   /** Deletes an instance's row (by the key it was loaded with); `false` if it was never saved. */
@@ -201,8 +236,9 @@ export class ModelManager<
    * const removed = await User.objects.deleteWhere({ role: "inactive" });
    * ```
    */
-  deleteWhere(criteria: Criteria<D>): Promise<number> {
-    return this.guard(() => deleteWhere(this.state, criteria));
+  deleteWhere(criteria: Criteria<D, T>): Promise<number> {
+    const s = this.state;
+    return this.guard(() => (s.scope === null ? deleteWhere(s, criteria) : softDeleteWhere(s, criteria)));
   }
 
   // ---------------------------------------------------------------- schema
@@ -298,6 +334,8 @@ export class ModelManager<
    * Runs `fn` in a transaction: every model on this database joins it, with no object to pass
    * (AsyncLocalStorage). Commits when `fn` resolves, rolls back when it throws; a nested call is a
    * savepoint. Operations started outside `fn` wait and never see its uncommitted rows.
+   * `options`: `isolation`, and `retries` to rerun the whole callback on a `SerializationError`
+   * (conflict with a concurrent transaction); see `TransactionOptions`.
    *
    * @example
    * ```ts
@@ -307,8 +345,28 @@ export class ModelManager<
    * });
    * ```
    */
-  transaction<R>(fn: () => Promise<R> | R): Promise<R> {
-    return runTransaction(this.engine, fn, (error): RegistryError => translateError(this.state, error));
+  transaction<R>(fn: () => Promise<R> | R, options?: TransactionOptions): Promise<R> {
+    return runTransaction(
+      this.engine,
+      fn,
+      (error): RegistryError => translateError(this.state, error),
+      options,
+    );
+  }
+
+  /**
+   * This manager with every call sent to the primary: for one read that must see the latest writes
+   * when the database has replicas (`usePrimary(fn)` does the same for a whole async scope).
+   * Without replicas it is the same as the manager.
+   *
+   * @example
+   * ```ts
+   * await User.objects.updateWhere({ id: 1 }, { name: "Ann" });
+   * const fresh = await User.objects.primary.get(1); // not a replica: sees "Ann" at once
+   * ```
+   */
+  get primary(): this {
+    return primaryView(this);
   }
 
   /**

@@ -7,7 +7,9 @@
 import type { z } from "zod";
 import type { ColumnKind } from "./dialect/dialect.js";
 import { ConfigurationError, ModelRegistrationError, ValidationError } from "./errors.js";
+import type { LoadedClass } from "./loaded.js";
 import { verifyPassword } from "./password.js";
+import { compileInputParse } from "./plain-parse.js";
 import type { ModelPort } from "./ports.js";
 import { describeField, unstorable } from "./zod-to-columns.js";
 
@@ -39,11 +41,27 @@ export class ModelBase {
   #snapshot: Record<string, unknown> | undefined = undefined;
 
   static {
-    persistedOf = (instance) => instance.#persisted;
-    snapshotOf = (instance) => instance.#snapshot;
+    // Instances built by a model's loaded class (`loaded.ts`) have no private fields of this class:
+    // their key and snapshot live in the loaded class's slots.
+    persistedOf = (instance) => {
+      if (#persisted in instance) return instance.#persisted;
+      const loaded = loadedClassOf(instance);
+      return loaded === undefined ? NOT_PERSISTED : loaded.key(instance);
+    };
+    snapshotOf = (instance) => {
+      if (#persisted in instance) return instance.#snapshot;
+      return loadedClassOf(instance)?.snapshot(instance);
+    };
     markPersisted = (instance, key, snapshot) => {
-      instance.#persisted = key;
-      instance.#snapshot = snapshot;
+      if (#persisted in instance) {
+        instance.#persisted = key;
+        instance.#snapshot = snapshot;
+        return;
+      }
+      const loaded = loadedClassOf(instance);
+      if (loaded === undefined || snapshot === undefined)
+        throw new TypeError("registers: this instance was not built by its model");
+      loaded.mark(instance, key, snapshot);
     };
   }
 
@@ -201,9 +219,12 @@ export function validateData(schema: z.ZodObject, data: unknown, model: string):
       );
     }
   }
-  const result = schema.safeParse(data);
-  if (!result.success) throw validationError(model, result.error);
-  const parsed = result.data as Record<string, unknown>;
+  let parsed = inputParseOf(schema)?.(data as Record<string, unknown>);
+  if (parsed === undefined) {
+    const result = schema.safeParse(data);
+    if (!result.success) throw validationError(model, result.error);
+    parsed = result.data as Record<string, unknown>;
+  }
   for (const [name, kind] of rangedFields(schema)) {
     const problem = unstorable(kind, parsed[name]);
     if (problem !== undefined) {
@@ -214,6 +235,18 @@ export function validateData(schema: z.ZodObject, data: unknown, model: string):
     }
   }
   return parsed;
+}
+
+const inputParses = new WeakMap<z.ZodObject, ReturnType<typeof compileInputParse>>();
+
+/** The compiled input parse of a schema (`plain-parse.ts`), or `null` when it has non-plain fields. */
+function inputParseOf(schema: z.ZodObject): ReturnType<typeof compileInputParse> {
+  let parse = inputParses.get(schema);
+  if (parse === undefined) {
+    parse = compileInputParse(schema);
+    inputParses.set(schema, parse);
+  }
+  return parse;
 }
 
 function shownValue(value: unknown): string {
@@ -285,6 +318,27 @@ export function hydrate<T>(
   assign(instance as object, data);
   markPersisted(instance as ModelBase, key, snapshot);
   return instance;
+}
+
+/** Loaded-instance classes by model (`useLoadedClass`). */
+const loadedClasses = new WeakMap<object, LoadedClass>();
+
+function loadedClassOf(instance: ModelBase): LoadedClass | undefined {
+  const loaded = loadedClasses.get(instance.constructor);
+  return loaded?.has(instance) ? loaded : undefined;
+}
+
+/**
+ * Builds `model`'s rows with `loaded` from now on (see `loaded.ts`): `persistedKey`,
+ * `persistedSnapshot` and `setPersistedKey` then read and write its slots.
+ *
+ * @example
+ * ```ts
+ * useLoadedClass(User, compileLoaded(User, ["id", "name"], "id"));
+ * ```
+ */
+export function useLoadedClass(model: object, loaded: LoadedClass): void {
+  loadedClasses.set(model, loaded);
 }
 
 /** Copies a model's fields from one object to another. */

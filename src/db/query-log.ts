@@ -11,7 +11,7 @@ import type { Engine } from "./engine.js";
  *
  * @example
  * ```ts
- * const event: QueryEvent = { sql: 'SELECT 1', params: [], durationMs: 0.05 };
+ * const event: QueryEvent = { sql: 'SELECT 1', params: [], durationMs: 0.05, node: "primary" };
  * ```
  */
 export interface QueryEvent {
@@ -23,6 +23,11 @@ export interface QueryEvent {
   readonly durationMs: number;
   /** Present when the statement failed: what the driver threw (before the manager maps it). */
   readonly error?: unknown;
+  /**
+   * The node that ran it: `"primary"`, or `"replica:<n>"` (1-based, in the order of the `replicas`
+   * option) for a read a replica answered.
+   */
+  readonly node: string;
 }
 
 /**
@@ -76,7 +81,7 @@ export function subscribeQueries(engine: Engine, listener: QueryListener): () =>
   subscribers.add(entry);
   if (subscribers.size === 1) {
     const emitter = subscribers;
-    engine.instrument((driver) => instrumentDriver(driver, emitter));
+    engine.instrument((driver, node) => instrumentDriver(driver, emitter, node));
   }
   let active = true;
   return () => {
@@ -91,6 +96,7 @@ export function subscribeQueries(engine: Engine, listener: QueryListener): () =>
 
 function emit(
   subscribers: Subscribers,
+  node: string,
   sql: string,
   params: readonly unknown[],
   start: number,
@@ -99,7 +105,9 @@ function emit(
 ): void {
   if (emitting || subscribers.size === 0) return;
   const durationMs = performance.now() - start;
-  const event: QueryEvent = failed ? { sql, params, durationMs, error } : { sql, params, durationMs };
+  const event: QueryEvent = failed
+    ? { sql, params, durationMs, error, node }
+    : { sql, params, durationMs, node };
   emitting = true;
   try {
     for (const { listener } of subscribers) {
@@ -123,6 +131,7 @@ function emit(
 /** Reports a statement's outcome, keeping a synchronous result synchronous. */
 function settle<R>(
   subscribers: Subscribers,
+  node: string,
   sql: string,
   params: readonly unknown[],
   start: number,
@@ -131,16 +140,16 @@ function settle<R>(
   if (result instanceof Promise) {
     return result.then(
       (value) => {
-        emit(subscribers, sql, params, start, false, undefined);
+        emit(subscribers, node, sql, params, start, false, undefined);
         return value;
       },
       (error: unknown) => {
-        emit(subscribers, sql, params, start, true, error);
+        emit(subscribers, node, sql, params, start, true, error);
         throw error;
       },
     );
   }
-  emit(subscribers, sql, params, start, false, undefined);
+  emit(subscribers, node, sql, params, start, false, undefined);
   return result;
 }
 
@@ -149,6 +158,7 @@ function timed<R>(
   call: (params: readonly unknown[]) => R | Promise<R>,
   sql: string,
   subscribers: Subscribers,
+  node: string,
 ): (params: readonly unknown[]) => R | Promise<R> {
   return (params) => {
     const copy = params.slice();
@@ -157,47 +167,52 @@ function timed<R>(
     try {
       result = call(params);
     } catch (error) {
-      emit(subscribers, sql, copy, start, true, error);
+      emit(subscribers, node, sql, copy, start, true, error);
       throw error;
     }
-    return settle(subscribers, sql, copy, start, result);
+    return settle(subscribers, node, sql, copy, start, result);
   };
 }
 
-function instrumentStatement(statement: Statement, sql: string, subscribers: Subscribers): Statement {
+function instrumentStatement(
+  statement: Statement,
+  sql: string,
+  subscribers: Subscribers,
+  node: string,
+): Statement {
   const wrapped: Statement = {
-    all: timed((params) => statement.all(params), sql, subscribers),
-    run: timed((params) => statement.run(params), sql, subscribers),
+    all: timed((params) => statement.all(params), sql, subscribers, node),
+    run: timed((params) => statement.run(params), sql, subscribers, node),
   };
   const get = statement.get;
-  if (get !== undefined) wrapped.get = timed((params) => get.call(statement, params), sql, subscribers);
+  if (get !== undefined) wrapped.get = timed((params) => get.call(statement, params), sql, subscribers, node);
   return wrapped;
 }
 
 const NO_PARAMS: readonly unknown[] = Object.freeze([]);
 
 /** `prepare` (cached wrapper per underlying statement) and `exec` of a session, instrumented. */
-function instrumentSession(session: Session, subscribers: Subscribers): Session {
+function instrumentSession(session: Session, subscribers: Subscribers, node: string): Session {
   const statements = new WeakMap<Statement, Statement>();
   return {
     prepare(sql: string, hints?: StatementHints): Statement {
       const statement = session.prepare(sql, hints);
       let wrapped = statements.get(statement);
       if (wrapped === undefined) {
-        wrapped = instrumentStatement(statement, sql, subscribers);
+        wrapped = instrumentStatement(statement, sql, subscribers, node);
         statements.set(statement, wrapped);
       }
       return wrapped;
     },
     exec(sql: string): Promise<void> {
-      return timed(() => session.exec(sql), sql, subscribers)(NO_PARAMS) as Promise<void>;
+      return timed(() => session.exec(sql), sql, subscribers, node)(NO_PARAMS) as Promise<void>;
     },
   };
 }
 
 /** The driver, reporting every statement (also on connections it hands out) to `subscribers`. */
-function instrumentDriver(driver: Driver, subscribers: Subscribers): Driver {
-  const session = instrumentSession(driver, subscribers);
+function instrumentDriver(driver: Driver, subscribers: Subscribers, node: string): Driver {
+  const session = instrumentSession(driver, subscribers, node);
   const connections = new WeakMap<Connection, Connection>();
   return {
     prepare: session.prepare,
@@ -206,11 +221,15 @@ function instrumentDriver(driver: Driver, subscribers: Subscribers): Driver {
       const connection = await driver.acquire();
       let wrapped = connections.get(connection);
       if (wrapped === undefined) {
-        const inner = instrumentSession(connection, subscribers);
+        const inner = instrumentSession(connection, subscribers, node);
         wrapped = {
           prepare: inner.prepare,
           exec: inner.exec,
           release: (broken?: boolean) => connection.release(broken),
+          // PostgreSQL's aborted-transaction state, read by transaction() at each level's end.
+          get abortedBy() {
+            return connection.abortedBy;
+          },
         };
         connections.set(connection, wrapped);
       }

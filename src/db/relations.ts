@@ -25,6 +25,23 @@ export interface BelongsToOptions {
   readonly localKey: string;
   /** Field of the target it points at; default the target's key field. */
   readonly targetKey?: string;
+  /**
+   * Declares a real foreign key constraint on `localKey` (created with the table, compared by
+   * `diffSchema`), with what deleting the target row does: `"cascade"` deletes this row too,
+   * `"restrict"` refuses the delete (`ForeignKeyError`), `"setNull"` clears `localKey` (it must be
+   * nullable). Absent: no constraint. `localKey` is indexed either way.
+   */
+  readonly onDelete?: "cascade" | "restrict" | "setNull";
+}
+
+/** What a `BelongsTo` declares for the schema: the indexed field, and its constraint if any. */
+export interface RelationForeignKey {
+  readonly localKey: string;
+  /** The target model (a thunk, resolved when the table is created or diffed). */
+  readonly target: () => unknown;
+  readonly targetKey?: string;
+  /** Set when the relationship declares a constraint. */
+  readonly onDelete?: "cascade" | "restrict" | "setNull";
 }
 
 /** `HasManyThrough`: targets linked through a join model (`through`). */
@@ -51,6 +68,11 @@ export interface HasManyThroughOptions {
  */
 export interface Relation<V> {
   readonly kind: "hasMany" | "belongsTo" | "hasManyThrough";
+  /**
+   * The options a built-in relationship was declared with (`foreignKey`, `localKey`, ...), for tools
+   * that draw links between records (registers/studio); absent on hand-written relations.
+   */
+  readonly options?: HasManyOptions | BelongsToOptions | HasManyThroughOptions;
   load(owner: ModelBase): Promise<V>;
   /** The target model class (nested eager loading continues from it). */
   target?(): unknown;
@@ -59,6 +81,8 @@ export interface Relation<V> {
    * query per relation level (`HasManyThrough`: two), with at most 10,000 keys per query.
    */
   loadMany?(owners: readonly ModelBase[], ownerModel: unknown): Promise<Map<ModelBase, V>>;
+  /** `BelongsTo`: the field it reads (indexed) and the constraint it declares (schema lifecycle). */
+  readonly foreignKey?: RelationForeignKey;
 }
 
 /** Tags the getter a relation installs on a prototype (decorator or `relate()`), for discovery. */
@@ -83,6 +107,19 @@ export function storePreloaded(owner: object, relation: Relation<unknown>, value
     preloaded.set(owner, values);
   }
   values.set(relation, value);
+}
+
+/**
+ * Internal (relationship writes): forgets the preloaded value of `relation` for `owner`, so the next
+ * read loads what the database now holds.
+ *
+ * @example
+ * ```ts
+ * forgetPreloaded(post, tagsRelation);
+ * ```
+ */
+export function forgetPreloaded(owner: object, relation: Relation<unknown>): void {
+  preloaded.get(owner)?.delete(relation);
 }
 
 /** The preloaded value (a fresh array for lists, like a lazy load), else the lazy load. */
@@ -216,13 +253,24 @@ async function filterIn(
 function declareRelation<V>(
   kind: Relation<V>["kind"],
   target: () => unknown,
+  options: NonNullable<Relation<V>["options"]>,
   load: (owners: readonly ModelBase[], owner: AnyManager, target: AnyManager) => Promise<Map<ModelBase, V>>,
 ): RelationDecorator<V> {
-  return decorator<V>(
-    batchRelation(kind, target, (owners, ownerModel) =>
-      load(owners, manager(ownerModel, "owning"), manager(target(), "target")),
-    ),
+  const relation = batchRelation(kind, target, (owners, ownerModel) =>
+    load(owners, manager(ownerModel, "owning"), manager(target(), "target")),
   );
+  const foreignKey = kind === "belongsTo" ? belongsToKey(options as BelongsToOptions, target) : undefined;
+  return decorator<V>({ ...relation, options, ...(foreignKey === undefined ? {} : { foreignKey }) });
+}
+
+/** What a `BelongsTo` declares for the schema lifecycle (its indexed field and its constraint). */
+function belongsToKey(options: BelongsToOptions, target: () => unknown): RelationForeignKey {
+  return {
+    localKey: options.localKey,
+    target,
+    ...(options.targetKey === undefined ? {} : { targetKey: options.targetKey }),
+    ...(options.onDelete === undefined ? {} : { onDelete: options.onDelete }),
+  };
 }
 
 /**
@@ -279,7 +327,7 @@ export function HasMany<M extends ModelBase>(
   target: () => RelatedModel<M>,
   options: HasManyOptions,
 ): RelationDecorator<M[]> {
-  return declareRelation<M[]>("hasMany", target, async (owners, ownerManager, targetManager) => {
+  return declareRelation<M[]>("hasMany", target, options, async (owners, ownerManager, targetManager) => {
     requireField(targetManager, options.foreignKey, "HasMany foreignKey");
     const localKey = options.localKey ?? ownerManager.keyField;
     requireField(ownerManager, localKey, "HasMany localKey");
@@ -321,7 +369,7 @@ export function BelongsTo<M extends ModelBase>(
   target: () => RelatedModel<M>,
   options: BelongsToOptions,
 ): RelationDecorator<M | null> {
-  return declareRelation<M | null>("belongsTo", target, async (owners, ownerManager, targetManager) => {
+  return declareRelation<M | null>("belongsTo", target, options, async (owners, ownerManager, targetManager) => {
     requireField(ownerManager, options.localKey, "BelongsTo localKey");
     const targetKey = options.targetKey ?? targetManager.keyField;
     requireField(targetManager, targetKey, "BelongsTo targetKey");
@@ -362,7 +410,7 @@ export function HasManyThrough<M extends ModelBase>(
   target: () => RelatedModel<M>,
   options: HasManyThroughOptions,
 ): RelationDecorator<M[]> {
-  return declareRelation<M[]>("hasManyThrough", target, async (owners, ownerManager, targetManager) => {
+  return declareRelation<M[]>("hasManyThrough", target, options, async (owners, ownerManager, targetManager) => {
     const throughManager = manager(options.through(), "through");
     requireField(throughManager, options.sourceKey, "HasManyThrough sourceKey");
     requireField(throughManager, options.targetKey, "HasManyThrough targetKey");

@@ -19,6 +19,8 @@ export interface FieldInfo {
   /** The default, when it is a plain literal (used for `DEFAULT` in `addColumn`). */
   readonly defaultValue?: string | number | boolean | bigint | null;
   readonly enumValues?: readonly string[];
+  /** Marked `.meta({ index: true })` (at any wrapper level): the column gets a (non-unique) index. */
+  readonly index?: boolean;
   /**
    * The field's own schema, used to validate criteria values and partial updates; for dates and
    * bigints it also refuses values no database stores exactly (see `unstorable`).
@@ -112,9 +114,11 @@ export function describeField(name: string, schema: z.ZodType): FieldInfo {
   let optional = false;
   let hasDefault = false;
   let defaultValue: FieldInfo["defaultValue"];
+  let index = false;
   let current = schema;
   for (let depth = 0; depth < 32; depth++) {
     const def = defOf(current);
+    if (metaOf(current)?.index === true) index = true;
     switch (def.type) {
       case "optional":
         optional = true;
@@ -150,7 +154,15 @@ export function describeField(name: string, schema: z.ZodType): FieldInfo {
         current = (def.getter as () => z.ZodType)();
         continue;
       default: {
-        const base = { name, nullable, optional, hasDefault, defaultValue, schema };
+        const base = {
+          name,
+          nullable,
+          optional,
+          hasDefault,
+          defaultValue,
+          schema,
+          ...(index ? { index } : {}),
+        };
         if (def.type === "enum") {
           const values = Object.values(def.entries ?? {});
           if (values.every((v) => typeof v === "string"))
@@ -167,6 +179,14 @@ export function describeField(name: string, schema: z.ZodType): FieldInfo {
     }
   }
   throw new ConfigurationError(`field "${name}": its schema nests too many wrappers to map to a column`);
+}
+
+/** The schema's `.meta()` (Zod's global registry, read through the schema's own method). */
+function metaOf(schema: z.ZodType): { index?: unknown } | undefined {
+  const read = (schema as { meta?: unknown }).meta;
+  if (typeof read !== "function") return undefined;
+  const meta = read.call(schema) as unknown;
+  return meta !== null && typeof meta === "object" ? (meta as { index?: unknown }) : undefined;
 }
 
 function kindOf(name: string, def: Def): ColumnKind {

@@ -9,6 +9,7 @@ import { z } from "zod";
 import {
   ConnectionError,
   DuplicateKeyError,
+  ForeignKeyError,
   InvalidQueryError,
   RecordNotFoundError,
   UniqueConstraintError,
@@ -44,7 +45,7 @@ export interface HttpErrorBody {
   readonly message: string;
   /** Field problems (400 only). */
   readonly issues?: readonly HttpIssue[];
-  /** The unique fields that collided (409 on a unique constraint). */
+  /** The unique fields that collided, or the foreign key's fields (409). */
   readonly fields?: readonly string[];
 }
 
@@ -152,7 +153,7 @@ const RECORD_NOT_FOUND = "the requested record does not exist";
  * Maps an error to its HTTP answer (a pure function; `registersErrorHandler` sends it):
  * `RecordNotFoundError` -> 404 with one wording for every route (`"the requested record does not
  * exist"`: registers/db's message names the table and is only logged), `DuplicateKeyError` /
- * `UniqueConstraintError` -> 409, a `"__proto__"` key in a JSON body -> 400 saying so,
+ * `UniqueConstraintError` / `ForeignKeyError` -> 409, a `"__proto__"` key in a JSON body -> 400 saying so,
  * `ValidationError` / `InvalidQueryError` -> 400 with the field issues, `ConnectionError` -> 503,
  * Fastify's validation errors and malformed JSON -> 400, a body too large -> 413, other client
  * errors (4xx `statusCode`) keep their status, anything else -> 500 with a generic body: no SQL, no
@@ -172,6 +173,11 @@ export function toHttpError(error: unknown): HttpErrorResponse {
   }
   if (error instanceof DuplicateKeyError)
     return respond(409, error.code, "a record with this key already exists");
+  if (error instanceof ForeignKeyError) {
+    // A delete restricted by rows that refer to the record, or a write referring to a missing one.
+    const fields = error.fields.length > 0 ? { fields: error.fields } : {};
+    return respond(409, error.code, "related records prevent this change (foreign key)", fields);
+  }
   if (error instanceof ValidationError) {
     const issues = error.issues.map((i) => ({ path: dotted(i.path), message: i.message, code: i.code }));
     return respond(400, error.code, "the data is invalid", { issues });

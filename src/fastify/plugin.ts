@@ -5,7 +5,7 @@
  * registers/fastify modules and registers/db's public API.
  */
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
-import { SchemaError } from "../db/index.js";
+import { type AnyModelClass, assertSchemaCurrent, type SchemaChange, SchemaDriftError } from "../db/index.js";
 import { registersErrorHandler, registersNotFoundHandler } from "./error-handler.js";
 import { installJsonBodyParser } from "./json-body.js";
 import { type ModelLike, requireManager } from "./model-schemas.js";
@@ -19,9 +19,11 @@ export interface RegistersPluginOptions {
    */
   readonly models: readonly ModelLike[];
   /**
-   * On `onReady`: `"create"` (default) creates missing tables; `"check"` only checks them with
-   * `schemaExists()` and fails start-up (a `SchemaError` naming them) when one is missing;
-   * `"none"` does neither.
+   * On `onReady`: `"create"` (default) creates missing tables; `"check"` compares the models' tables
+   * with the database (`assertSchemaCurrent`: columns, types, nullability, defaults, indexes, foreign
+   * keys) and fails start-up with a `SchemaDriftError` naming every difference (tables no model of
+   * this app defines are not its business and are left out); `"none"` does neither. Use `"check"`
+   * when migrations (`registers db migrate`) own the schema.
    */
   readonly schema?: "create" | "check" | "none";
   /**
@@ -74,20 +76,11 @@ export const registersPlugin: FastifyPluginAsync<RegistersPluginOptions> = async
   if (options.zod !== false) fastify.addHook("onRoute", prepareZodRoute);
 
   fastify.addHook("onReady", async function setUpTables() {
-    const missing: string[] = [];
+    if (mode === "check") return checkSchema(managers);
     for (const { model, manager } of managers) {
       if (mode === "none" || (await manager.schemaExists())) continue;
-      if (mode === "check") {
-        missing.push(`${model.name} ("${manager.tableName}")`);
-        continue;
-      }
       await manager.createSchema();
       fastify.log.info({ model: model.name, table: manager.tableName }, "table created");
-    }
-    if (missing.length > 0) {
-      throw new SchemaError(
-        `missing tables: ${missing.join(", ")}; create them (User.createSchema(), or registersPlugin with schema: "create")`,
-      );
     }
   });
 
@@ -104,6 +97,43 @@ export const registersPlugin: FastifyPluginAsync<RegistersPluginOptions> = async
     }
   });
 };
+
+/**
+ * `schema: "check"`: `assertSchemaCurrent` per database the models use; the differences of every
+ * database in one `SchemaDriftError` (missing tables named with their model, then every other
+ * difference). Tables none of these models defines are left out.
+ */
+async function checkSchema(
+  managers: readonly { model: ModelLike; manager: ReturnType<typeof requireManager> }[],
+): Promise<void> {
+  const byUrl = new Map<string, ModelLike[]>();
+  for (const { model, manager } of managers) {
+    const url = manager.engine.url;
+    byUrl.set(url, [...(byUrl.get(url) ?? []), model]);
+  }
+  const changes: SchemaChange[] = [];
+  for (const [url, models] of byUrl) {
+    try {
+      await assertSchemaCurrent(models as unknown as AnyModelClass[], url);
+    } catch (error) {
+      if (!(error instanceof SchemaDriftError)) throw error;
+      changes.push(...error.changes.filter((change) => change.kind !== "dropTable"));
+    }
+  }
+  if (changes.length === 0) return;
+  const modelOf = new Map(managers.map(({ model, manager }) => [manager.tableName, model.name]));
+  const missing = changes.filter((c) => c.kind === "createTable");
+  const other = changes.filter((c) => c.kind !== "createTable");
+  const parts: string[] = [];
+  if (missing.length > 0)
+    parts.push(`missing tables: ${missing.map((c) => `${modelOf.get(c.table)} ("${c.table}")`).join(", ")}`);
+  if (other.length > 0) parts.push(`differences: ${other.map((c) => c.summary).join("; ")}`);
+  throw new SchemaDriftError(
+    `the database does not match the models: ${parts.join("; ")}; apply the migrations (registers db migrate), ` +
+      'or let registersPlugin create missing tables (schema: "create")',
+    changes,
+  );
+}
 
 // Like fastify-plugin: the hooks and the error handler apply to the instance that registers it.
 Object.assign(registersPlugin, {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -62,6 +62,39 @@ describe("the todo demo", () => {
     assert.equal(todo("r", "1").stdout, "Removed #1 Buy milk (done) [high]\n");
     assert.equal(todo("list", "--output", "plain").stdout, "2\tWrite the annual report\tnormal\ttrue\n");
     assert.deepEqual(todo("--version"), { code: 0, stdout: "1.0.0\n", stderr: "" });
+  });
+
+  it("the generated todos group (modelCommands): get, list with filters, export, import, delete", () => {
+    assert.equal(JSON.parse(todo("todos", "get", "2").stdout).title, "Write the annual report");
+    assert.deepEqual(todo("todos", "get", "9"), {
+      code: 1,
+      stdout: "",
+      stderr: "Error: no Todo with id 9\n",
+    });
+    const csv = todo("todos", "export", "--format", "csv");
+    assert.equal(csv.code, 0, csv.stderr);
+    assert.match(
+      csv.stdout,
+      /^id,title,priority,done,createdAt\n2,Write the annual report,normal,true,\d{4}-/,
+    );
+    const file = join(dir, "more.jsonl");
+    writeFileSync(file, '{"title":"Water plants","priority":"low"}\n{"title":"Call mum"}\n');
+    assert.deepEqual(todo("todos", "import", file), {
+      code: 0,
+      stdout: `Imported 2 Todo records from ${file}\n`,
+      stderr: "",
+    });
+    const open = JSON.parse(
+      todo("todos", "list", "--done", "false", "--order", "-id", "--output", "json").stdout,
+    );
+    assert.deepEqual(
+      open.map((t: { title: string }) => t.title),
+      ["Call mum", "Water plants"],
+    );
+    assert.equal(todo("todos", "delete", String(open[0].id)).code, 2, "asks first: --yes without a terminal");
+    assert.equal(todo("todos", "delete", String(open[0].id), "--yes").stdout, `Deleted Todo ${open[0].id}\n`);
+    assert.equal(todo("--yes", "todos", "delete", String(open[1].id)).code, 0);
+    assert.match(todo("--help").stdout, /\n {2}todos <command> +Todo records/);
   });
 
   it("errors: a missing todo exits 1, bad input exits 2, no stack traces", () => {

@@ -27,7 +27,7 @@ describe("formatResult", () => {
     );
     assert.equal(formatResult({ a: 1, b: "x" }, "table"), "field  value\n-----  -----\na      1\nb      x");
     assert.equal(formatResult(["x", "y"], "table"), "x\ny");
-    assert.equal(formatResult([], "table"), "");
+    assert.equal(formatResult([], "table"), "(no rows)");
   });
 
   it("uses toJSON() of model-like instances", () => {

@@ -332,6 +332,6 @@ describe("value lists", () => {
       : false = true;
     assert.ok(everyShell && everyFormat);
     assert.deepEqual([...SHELLS], ["bash", "zsh", "fish"]);
-    assert.deepEqual([...OUTPUT_FORMATS], ["json", "table", "plain"]);
+    assert.deepEqual([...OUTPUT_FORMATS], ["json", "table", "plain", "csv"]);
   });
 });

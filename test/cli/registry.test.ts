@@ -115,7 +115,8 @@ describe("CommandRegistry", () => {
   it("a bad argument declaration fails at registration", () => {
     const cli = new CommandRegistry();
     assert.throws(
-      () => cli.register({ name: "x", args: { tags: z.array(z.string()) } as never }, () => 1),
+      () =>
+        cli.register({ name: "x", args: { tags: z.array(z.object({ a: z.string() })) } as never }, () => 1),
       ArgumentDefinitionError,
     );
     assert.throws(() => cli.register({ name: "y", args: { help: String } }, () => 1), /reserved/);

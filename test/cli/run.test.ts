@@ -122,7 +122,7 @@ describe("run(): help and version", () => {
       assert.match(r.stdout, /greet \(-g, --greet\) +Greet someone by name/);
       assert.match(r.stdout, /db <command> +Database tasks/);
       assert.match(r.stdout, /completion <shell>/);
-      assert.match(r.stdout, /--output <format> +json, table or plain/);
+      assert.match(r.stdout, /--output <format> +json, table, plain or csv/);
     }
   });
 

@@ -517,7 +517,7 @@ eachDatabase("operators", (target) => {
         { score: { startsWith: "1" } },
         { active: { endsWith: "e" } },
         { joined: { ilike: "2024%" } },
-        { age: { between: [1, 2] } },
+        { age: { within: [1, 2] } },
         { age: { $gt: 1 } },
         { age: { gt: 1, nope: 2 } },
         { nope: 1 },

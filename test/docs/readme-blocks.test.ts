@@ -191,6 +191,7 @@ function readmeCompilerOptions(blocks: Block[]): ts.CompilerOptions {
     paths: {
       registers: [join(ROOT, "src", "index.ts")],
       "registers/*": [join(ROOT, "src", "*", "index.ts")],
+      "registers/db/testing": [join(ROOT, "src", "db", "testing.ts")],
     },
   };
 }

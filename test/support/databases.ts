@@ -37,15 +37,20 @@ const serverTarget = (index: 0 | 1): DatabaseTarget => {
   return { name: target.name, skip: skipUnlessServer(target), url: target.url ?? "" };
 };
 
+/** The cluster run (`npm run test:cluster`) sets it: the SQLite targets already ran in `npm test`. */
+const sqliteSkip = process.env.REGISTERS_TEST_ONLY_SERVERS
+  ? "REGISTERS_TEST_ONLY_SERVERS is set (the cluster run tests the servers only)"
+  : false;
+
 export const databases: readonly DatabaseTarget[] = [
   {
     name: "sqlite-file",
-    skip: false,
+    skip: sqliteSkip,
     get url() {
       return join(testTempDir(), "contract.db");
     },
   },
-  { name: "sqlite-memory", skip: false, url: ":memory:" },
+  { name: "sqlite-memory", skip: sqliteSkip, url: ":memory:" },
   serverTarget(0),
   serverTarget(1),
 ];

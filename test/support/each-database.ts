@@ -14,10 +14,20 @@
  * ```
  */
 import { after, beforeEach, describe } from "node:test";
-import { disposeAll } from "../../src/db/index.js";
+import { disposeAll, useReplicas } from "../../src/db/index.js";
 import { type DatabaseTarget, databases } from "./databases.js";
 
 after(() => disposeAll());
+
+// The cluster run (`npm run test:cluster`): the PostgreSQL target reads from its streaming replica.
+const replica = process.env.REGISTERS_TEST_POSTGRES_REPLICA_URL;
+const postgres = databases.find((target) => target.name === "postgres");
+if (replica && postgres !== undefined && postgres.skip === false) {
+  useReplicas(postgres.url, {
+    urls: [replica],
+    primaryAfterWriteMs: Number(process.env.REGISTERS_TEST_REPLICA_AFTER_WRITE_MS ?? 0),
+  });
+}
 
 /** Options of `eachDatabase`: node's `describe` options plus which databases to run on. */
 export interface EachDatabaseOptions {

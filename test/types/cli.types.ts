@@ -1,6 +1,7 @@
 // Compile-time tests of registers/cli's inferred handler parameter (checked by `tsc -p tsconfig.json`).
 import { z } from "zod";
-import { CommandRegistry, type InferArgs } from "../../src/cli/index.js";
+import { CommandRegistry, type InferArgs, modelCommands } from "../../src/cli/index.js";
+import { databaseRegistry, type ManagerOf, Model } from "../../src/db/index.js";
 import { type Equal, expectType } from "./_assert.js";
 
 class DatabaseService {
@@ -121,3 +122,85 @@ class WrongReports {
   }
 }
 void WrongReports;
+
+// Issue 18: short flags, arrays, env, prompts and confirm keep the handler typed.
+cli.register(
+  {
+    name: "build",
+    args: {
+      verbose: { type: Boolean, short: "v" },
+      tags: { type: [String], short: "t", optional: true },
+      sizes: { type: [Number], default: [1, 2] },
+      files: { type: [String] },
+      port: { type: Number, env: "PORT", default: 3000 },
+      level: { type: [String], choices: ["a", "b"], optional: true },
+    },
+    examples: ["app build -v --tag a --tag b x.txt"],
+    confirm: ({ files }) => {
+      expectType<Equal<typeof files, string[]>>(true);
+      return `Build ${files.length} files?`;
+    },
+  },
+  (args) => {
+    expectType<
+      Equal<
+        typeof args,
+        {
+          verbose: boolean;
+          tags: string[];
+          sizes: number[];
+          files: string[];
+          port: number;
+          level: ("a" | "b")[];
+        }
+      >
+    >(true);
+  },
+);
+cli.register(
+  {
+    name: "zbuild",
+    output: "csv",
+    args: {
+      verbose: z.boolean().meta({ short: "v" }),
+      tags: z.array(z.string()).default([]).meta({ short: "t" }),
+      files: z.array(z.string()),
+      port: z.int().default(3000).meta({ env: "PORT" }),
+      password: z.string().meta({ prompt: true, secret: true }),
+      role: { schema: z.enum(["admin", "member"]), named: true, prompt: true },
+      note: { schema: z.string().min(1), optional: true },
+    },
+  },
+  (args) => {
+    expectType<
+      Equal<
+        typeof args,
+        {
+          verbose: boolean;
+          tags: string[];
+          files: string[];
+          port: number;
+          password: string;
+          role: "admin" | "member";
+          note?: string | undefined;
+        }
+      >
+    >(true);
+  },
+);
+// @ts-expect-error a command's default output is one of the formats
+cli.register({ name: "bad-output", output: "xml" }, () => 1);
+// @ts-expect-error short is a string
+cli.register({ name: "bad-short", args: { v: { type: Boolean, short: 1 } } }, () => 1);
+
+// modelCommands takes a registered Model(...) class; the shell is one call.
+@databaseRegistry(":memory:", { tableName: "typed_users" })
+class TypedUser extends Model({ id: z.int().nullable().default(null), name: z.string() }) {
+  declare static readonly objects: ManagerOf<typeof TypedUser>;
+}
+const withUsers: CommandRegistry = modelCommands(TypedUser, { name: "users", only: ["list", "get"] });
+cli.merge(withUsers).enableShell({ prompt: "app> " });
+// @ts-expect-error only names the seven commands
+modelCommands(TypedUser, { name: "users", only: ["drop"] });
+// @ts-expect-error a class without a manager is not a model
+modelCommands(class NotAModel {}, { name: "x" });

@@ -54,7 +54,7 @@ async function operatorChecks() {
   // @ts-expect-error unknown field
   await User.objects.filter({ nope: 1 });
   // @ts-expect-error unknown operator
-  await User.objects.filter({ age: { between: [1, 2] } });
+  await User.objects.filter({ age: { within: [1, 2] } });
   // @ts-expect-error in takes an array of the field's type
   await User.objects.filter({ age: { in: ["1"] } });
   // @ts-expect-error a bad criteria inside or

@@ -34,7 +34,8 @@ export function registersRunner(url: string): Runner {
     filter: (age) => users.filter({ age }),
     count: (age) => users.count({ age }),
     insert: async (u) => (await users.create(u)).id,
-    update: (id, name) => users.updateWhere({ id }, { name }),
+    // the count-returning form: one UPDATE, as the peers run it (updateWhere also returns the rows)
+    update: (id, name) => users.updateCount({ id }, { name }),
     bulk: hasBulk
       ? (rows) => users.bulkCreate(rows)
       : (rows) =>

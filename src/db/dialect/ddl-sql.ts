@@ -4,7 +4,7 @@
  * definitions and clauses. It may import errors and the dialect types.
  */
 import { ConfigurationError } from "../errors.js";
-import type { ColumnSpec } from "./dialect.js";
+import type { ColumnSpec, ForeignKeySpec, IndexSpec, TableSpec } from "./dialect.js";
 
 type Quote = (identifier: string) => string;
 
@@ -49,4 +49,39 @@ function requireDefault(column: ColumnSpec): unknown {
     );
   }
   return column.defaultValue;
+}
+
+const ON_DELETE: Record<ForeignKeySpec["onDelete"], string> = {
+  cascade: " ON DELETE CASCADE",
+  restrict: " ON DELETE RESTRICT",
+  setNull: " ON DELETE SET NULL",
+  noAction: "",
+};
+
+/** `CONSTRAINT "name" FOREIGN KEY ("a") REFERENCES "t" ("id") ON DELETE ...` (a table element). */
+export function foreignKeySql(quote: Quote, key: ForeignKeySpec): string {
+  const list = (names: readonly string[]) => names.map(quote).join(", ");
+  return (
+    `CONSTRAINT ${quote(key.name)} FOREIGN KEY (${list(key.columns)}) ` +
+    `REFERENCES ${quote(key.references.table)} (${list(key.references.columns)})${ON_DELETE[key.onDelete]}`
+  );
+}
+
+/** `CREATE [UNIQUE] INDEX [IF NOT EXISTS] "name" ON "table" ("a", "b")`. */
+export function createIndexSql(quote: Quote, table: string, index: IndexSpec, ifNotExists: boolean): string {
+  const unique = index.unique ? "UNIQUE " : "";
+  const guard = ifNotExists ? "IF NOT EXISTS " : "";
+  return `CREATE ${unique}INDEX ${guard}${quote(index.name)} ON ${quote(table)} (${index.columns.map(quote).join(", ")})`;
+}
+
+/** ` DEFAULT <literal>` of a column when the table asks for defaults and the schema has a literal one. */
+export function defaultClause(
+  table: TableSpec,
+  column: ColumnSpec,
+  literal: (value: unknown) => string,
+): string {
+  if (table.columnDefaults !== true || column.primaryKey) return "";
+  const value = column.defaultValue;
+  if (value === undefined || value === null || column.kind === "json" || column.kind === "date") return "";
+  return ` DEFAULT ${literal(value)}`;
 }

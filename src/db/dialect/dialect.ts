@@ -43,12 +43,36 @@ export interface ColumnSpec {
   readonly defaultValue?: string | number | boolean | bigint | null;
 }
 
+/** An index of a table (beside its `uniqueFields` constraints). */
+export interface IndexSpec {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+}
+
+/** A foreign key constraint of a table. */
+export interface ForeignKeySpec {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly references: { readonly table: string; readonly columns: readonly string[] };
+  readonly onDelete: "cascade" | "restrict" | "setNull" | "noAction";
+}
+
 /** A table as the model defines it. */
 export interface TableSpec {
   readonly name: string;
   readonly columns: readonly ColumnSpec[];
   readonly keyField: string;
   readonly uniqueFields: readonly string[];
+  /** Optional (additive): indexes `createTable` creates too (idempotently). */
+  readonly indexes?: readonly IndexSpec[];
+  /** Optional (additive): foreign keys `createTable` declares with the table. */
+  readonly foreignKeys?: readonly ForeignKeySpec[];
+  /**
+   * Optional (additive): columns get `DEFAULT <literal>` from their schema's default in `createTable`
+   * (as `addColumn` always does), so a table created by registers matches one migrated to it.
+   */
+  readonly columnDefaults?: boolean;
 }
 
 export type Row = Record<string, unknown>;
@@ -170,6 +194,11 @@ export interface Dialect {
    */
   readonly bulkInsertId?: "first" | "last";
   /**
+   * Optional (additive): the distance between consecutive generated keys on `session` (MariaDB/MySQL
+   * `@@auto_increment_increment`: 1 by default, the cluster size on Galera). Absent: 1.
+   */
+  insertIdStep?(session: Session): Promise<number>;
+  /**
    * Optional (additive): the suffix of a `SELECT` that locks the rows it reads until the transaction
    * ends (`" FOR UPDATE"`). Absent: no row locks are needed (SQLite serializes transactions).
    */
@@ -203,6 +232,13 @@ export interface Dialect {
   /** BEGIN statement text (SQLite uses BEGIN IMMEDIATE). */
   begin(): string;
   /**
+   * Optional (additive): the statements that open a transaction at `isolation`, run in order on the
+   * transaction's connection (PostgreSQL `BEGIN ISOLATION LEVEL ...`; MariaDB/MySQL
+   * `SET TRANSACTION ISOLATION LEVEL ...` then `START TRANSACTION`). Absent: `begin()` already runs
+   * every transaction serializably (SQLite), which satisfies every level.
+   */
+  beginWith?(isolation: IsolationLevel): readonly string[];
+  /**
    * `column IN (...)` (`negate`: `NOT IN`) against ONE bound parameter `param` holding the whole
    * list (`encodeList`), so neither the SQL text nor the parameter count depends on the list's length
    * (PostgreSQL `= ANY($1::bigint[])`, SQLite `json_each(?)`, MySQL `JSON_TABLE(?, ...)`). The list is
@@ -228,6 +264,9 @@ export interface Dialect {
   classifyError(error: unknown): DriverErrorKind;
 }
 
+/** The isolation levels `transaction(fn, { isolation })` accepts (SQL standard names, lower case). */
+export type IsolationLevel = "serializable" | "repeatable read" | "read committed";
+
 export type DriverErrorKind =
   | {
       kind: "unique";
@@ -236,9 +275,15 @@ export type DriverErrorKind =
       /** The primary key collided (additive: set where the database names the key, e.g. MySQL `PRIMARY`). */
       primaryKey?: boolean;
     }
-  | { kind: "foreign-key" }
+  | {
+      kind: "foreign-key";
+      /** The violated constraint's name, where the database reports it (PostgreSQL, MySQL). */
+      constraint?: string;
+    }
   | { kind: "not-null"; column?: string }
   | { kind: "connection" }
   | { kind: "timeout" }
   | { kind: "missing-table" }
+  /** A conflict with a concurrent transaction (serialization failure, deadlock, Galera certification): retryable. */
+  | { kind: "serialization" }
   | { kind: "other" };

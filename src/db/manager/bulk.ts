@@ -11,6 +11,7 @@ import { validateData } from "../model-base.js";
 import { runTransaction } from "../transaction.js";
 import { valueKey } from "../value-key.js";
 import type { FieldInfo } from "../zod-to-columns.js";
+import { stampCreate, withGeneratedKey } from "./lifecycle.js";
 import { decodeValue, instanceOf, plainData } from "./rows.js";
 import { insertSql } from "./sql.js";
 import type { ModelState } from "./state.js";
@@ -118,13 +119,17 @@ async function validateRows(
   await s.session(); // resolves the dialect (server dialects load lazily)
   const out = new Array<Record<string, unknown>>(rows.length);
   const strings = s.config.fields.filter((f) => f.kind === "string");
+  // Timestamps and a live soft-delete field (lifecycle.ts); one time for the whole batch.
+  const lifecycle = s.lifecycle !== null;
+  const now = new Date();
   for (let i = 0; i < rows.length; i++) {
     try {
       const data = mode === "upsert" ? plainData(s, rows[i]) : rows[i];
       if (mode === "create") {
         refuseManagedKey(s, data, "leave it out of bulkCreate(), or use bulkUpsert() to write known keys");
       }
-      const values = validateData(s.schema, data, s.model.name);
+      const values = validateData(s.schema, lifecycle ? withGeneratedKey(s, data) : data, s.model.name);
+      if (lifecycle) stampCreate(s, values, now);
       requireKey(s, values);
       for (const column of strings) wellFormed(s.model.name, column, values[column.name]);
       if (s.hashedFields.length > 0) await hashValues(s, values, rows[i], acceptHashes);
@@ -188,10 +193,14 @@ async function insertMany<T extends object>(
       );
     }
     const offset = d.bulkInsertId === "last" ? rows.length - 1 : 0;
+    // Galera spaces generated keys by the cluster size (auto_increment_increment): ask the session.
+    const step = rows.length > 1 && d.insertIdStep !== undefined ? await d.insertIdStep(session) : 1;
     keys = new Array(rows.length);
     for (let r = 0; r < rows.length; r++) {
       const raw =
-        typeof reported === "bigint" ? reported + BigInt(r - offset) : Number(reported) + r - offset;
+        typeof reported === "bigint"
+          ? reported + BigInt((r - offset) * step)
+          : Number(reported) + (r - offset) * step;
       keys[r] = d.decode(s.key.kind, raw);
     }
   }
@@ -251,7 +260,7 @@ async function upsertMany<T extends object>(
       table: s.tableName,
       columns: names,
       conflict: [conflict],
-      update: names.filter((n) => n !== conflict && n !== s.keyField),
+      update: names.filter((n) => n !== conflict && n !== s.keyField && !s.lifecycle?.insertOnly.has(n)),
       returning: byKey ? [] : [s.keyField, conflict],
       rows: run.rows.length,
     }),

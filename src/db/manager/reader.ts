@@ -73,8 +73,9 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
   readonly #countOf = (rows: Row[]): number => Number(rows[0].n);
   readonly #getByKey = (key: unknown): Promise<T | null> => this.get(key as KeyValue);
 
-  constructor(model: ModelCtor<T>, engine: Engine, config: ManagerConfig) {
-    this.state = new ModelState(model, engine, config);
+  /** `state`: an existing state to read through (soft delete's `withDeleted()` views); else a new one. */
+  constructor(model: ModelCtor<T>, engine: Engine, config: ManagerConfig, state?: ModelState<T>) {
+    this.state = state ?? new ModelState(model, engine, config);
   }
 
   /** Awaits `work` and turns its failure into the typed error (the one place errors are translated). */
@@ -101,7 +102,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * });
    * ```
    */
-  get(keyOrCriteria: KeyValue | Criteria<D>, options?: GetOptions): Promise<T | null> {
+  get(keyOrCriteria: KeyValue | Criteria<D, T>, options?: GetOptions): Promise<T | null> {
     // Hot path, inline: a cached statement and a synchronous row on SQLite.
     const s = this.state;
     if (options !== undefined) {
@@ -113,7 +114,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
         return this.guard(() => read.getSlow(s, session, keyOrCriteria, this.#getByKey));
       }
       const param = s.keyParam(keyOrCriteria);
-      s.getEntry ??= s.statements.entry("get", () => selectSql(s, whereKeySql(s)));
+      s.getEntry ??= s.statements.entry("get", () => selectSql(s, whereKeySql(s) + s.keyScopeSql()));
       const row = firstRow(s.statements.statementFor(s.getEntry, session), [param]);
       if (row instanceof Promise) return row.then(this.#oneOrNull, this.#rejectWith);
       return Promise.resolve(row === undefined ? null : hydrateRow(s, row));
@@ -130,7 +131,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * const user = await User.objects.require(1);
    * ```
    */
-  async require(keyOrCriteria: KeyValue | Criteria<D>, options?: GetOptions): Promise<T> {
+  async require(keyOrCriteria: KeyValue | Criteria<D, T>, options?: GetOptions): Promise<T> {
     const found = await this.get(keyOrCriteria, options);
     if (found === null) throw read.notFound(this.state, keyOrCriteria);
     return found;
@@ -146,7 +147,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * const authors = await Author.objects.filter({}, { include: ["posts", "posts.tags"] });
    * ```
    */
-  filter(criteria?: Criteria<D>, options?: FilterOptions<D, T>): Promise<T[]> {
+  filter(criteria?: Criteria<D, T>, options?: FilterOptions<D, T>): Promise<T[]> {
     // Hot path, inline: synchronous rows on SQLite, hydrated without an extra await.
     if (options?.include !== undefined) return this.#filterIncluding(criteria, options);
     const s = this.state;
@@ -167,7 +168,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
 
   async #filterIncluding(criteria: unknown, options: FilterOptions<D, T>): Promise<T[]> {
     const { include, ...rest } = options;
-    const rows = await this.filter(criteria as Criteria<D>, rest);
+    const rows = await this.filter(criteria as Criteria<D, T>, rest);
     const paths = (Array.isArray(include) ? include : [include]) as IncludePath<T>[];
     await this.prefetch(rows, ...paths);
     return rows;
@@ -208,7 +209,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * const firstTrial = await User.objects.first({ role: "trial" });
    * ```
    */
-  first(criteria?: Criteria<D>, options?: FirstOptions<D>): Promise<T | null> {
+  first(criteria?: Criteria<D, T>, options?: FirstOptions<D>): Promise<T | null> {
     return this.guard(async () =>
       read.firstMatch(this.state, await this.state.session(), criteria, "ASC", options?.orderBy),
     );
@@ -222,7 +223,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * const newest = await User.objects.last();
    * ```
    */
-  last(criteria?: Criteria<D>, options?: FirstOptions<D>): Promise<T | null> {
+  last(criteria?: Criteria<D, T>, options?: FirstOptions<D>): Promise<T | null> {
     return this.guard(async () =>
       read.firstMatch(this.state, await this.state.session(), criteria, "DESC", options?.orderBy),
     );
@@ -236,7 +237,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * await User.objects.exists({ email: "alice@example.com" }); // true
    * ```
    */
-  exists(criteria?: Criteria<D>): Promise<boolean> {
+  exists(criteria?: Criteria<D, T>): Promise<boolean> {
     return this.guard(() => read.exists(this.state, criteria));
   }
 
@@ -267,7 +268,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * }
    * ```
    */
-  iterate(criteria?: Criteria<D>, options?: IterateOptions<D>): AsyncGenerator<T, void, undefined> {
+  iterate(criteria?: Criteria<D, T>, options?: IterateOptions<D>): AsyncGenerator<T, void, undefined> {
     return iterate(this.state, criteria, options as IterateOptions | undefined, (error) =>
       translateError(this.state, error),
     );
@@ -283,7 +284,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * const revenue = await Order.objects.sum("total", { status: "paid" });
    * ```
    */
-  sum<K extends NumericField<D>>(field: K, criteria?: Criteria<D>): Promise<SumOf<D[K]> | null> {
+  sum<K extends NumericField<D>>(field: K, criteria?: Criteria<D, T>): Promise<SumOf<D[K]> | null> {
     return this.guard(() => aggregate(this.state, "SUM", field, criteria)) as Promise<SumOf<D[K]> | null>;
   }
 
@@ -295,7 +296,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * const meanAge = await User.objects.avg("age", { role: "member" });
    * ```
    */
-  avg<K extends NumericField<D>>(field: K, criteria?: Criteria<D>): Promise<number | null> {
+  avg<K extends NumericField<D>>(field: K, criteria?: Criteria<D, T>): Promise<number | null> {
     return this.guard(() => aggregate(this.state, "AVG", field, criteria)) as Promise<number | null>;
   }
 
@@ -307,7 +308,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * const firstSignup = await User.objects.min("createdAt");
    * ```
    */
-  min<K extends ComparableField<D>>(field: K, criteria?: Criteria<D>): Promise<NonNullable<D[K]> | null> {
+  min<K extends ComparableField<D>>(field: K, criteria?: Criteria<D, T>): Promise<NonNullable<D[K]> | null> {
     return this.guard(() => aggregate(this.state, "MIN", field, criteria)) as Promise<NonNullable<
       D[K]
     > | null>;
@@ -321,7 +322,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * const oldest = await User.objects.max("age", { role: "member" });
    * ```
    */
-  max<K extends ComparableField<D>>(field: K, criteria?: Criteria<D>): Promise<NonNullable<D[K]> | null> {
+  max<K extends ComparableField<D>>(field: K, criteria?: Criteria<D, T>): Promise<NonNullable<D[K]> | null> {
     return this.guard(() => aggregate(this.state, "MAX", field, criteria)) as Promise<NonNullable<
       D[K]
     > | null>;
@@ -338,7 +339,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * ```
    */
   values<K extends keyof D & string>(
-    criteria: Criteria<D> | undefined,
+    criteria: Criteria<D, T> | undefined,
     fields: readonly K[],
     options?: ValuesOptions<D>,
   ): Promise<Array<Pick<D, K>>> {
@@ -355,7 +356,7 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
    * const active = await User.objects.count({ role: "active" });
    * ```
    */
-  count(criteria?: Criteria<D>): Promise<number> {
+  count(criteria?: Criteria<D, T>): Promise<number> {
     // Hot path, inline: one cached statement, synchronous on SQLite.
     const s = this.state;
     try {

@@ -1,13 +1,14 @@
 /**
  * Rows read back and instances built: decoding stored values per column kind, validating a row
  * with the model's schema, building instances with their persisted key and dirty-tracking
- * snapshot, and plain data from an instance. It may import model-base, the state's type and the
- * value helpers.
+ * snapshot, and plain data from an instance. It may import model-base, the row plan, the state's
+ * type and the value helpers.
  */
 import type { z } from "zod";
 import type { Row, Statement } from "../dialect/dialect.js";
 import { hydrate, validationError } from "../model-base.js";
 import type { FieldInfo } from "../zod-to-columns.js";
+import { planOf, type RowPlan } from "./row-plan.js";
 import type { ModelState } from "./state.js";
 import { frozenValue } from "./values.js";
 
@@ -20,30 +21,35 @@ export function decodeValue(s: ModelState, field: FieldInfo, value: unknown): un
 }
 
 /** A row read back: decoded per column kind, validated by the schema, as an instance. */
-export function hydrateRow<T extends object>(s: ModelState<T>, row: Row): T {
+export function hydrateRow<T extends object>(s: ModelState<T>, row: Row, plan: RowPlan = planOf(s)): T {
   const decoded = s.decoded;
   for (let i = 0; i < decoded.length; i++) {
     const field = decoded[i];
     row[field.name] = decodeValue(s, field, row[field.name]);
   }
   let data: Record<string, unknown>;
-  try {
-    data = s.schema.parse(row) as Record<string, unknown>;
-  } catch (error) {
-    if (!(error instanceof Error) || !("issues" in error)) throw error;
-    throw validationError(
-      s.model.name,
-      error as z.ZodError,
-      `a row read back from "${s.tableName}" breaks the model`,
-    );
+  if (plan.check?.(row)) {
+    data = row; // already what the schema outputs: the parse would return an equal copy
+  } else {
+    try {
+      data = s.schema.parse(row) as Record<string, unknown>;
+    } catch (error) {
+      if (!(error instanceof Error) || !("issues" in error)) throw error;
+      throw validationError(
+        s.model.name,
+        error as z.ZodError,
+        `a row read back from "${s.tableName}" breaks the model`,
+      );
+    }
   }
-  return instanceOf(s, data, data[s.keyField]);
+  return instanceOf(s, data, data[s.keyField], plan);
 }
 
 /** Every row read back as an instance. */
 export function hydrateRows<T extends object>(s: ModelState<T>, rows: Row[]): T[] {
+  const plan = planOf(s);
   const out = new Array<T>(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = hydrateRow(s, rows[i]);
+  for (let i = 0; i < rows.length; i++) out[i] = hydrateRow(s, rows[i], plan);
   return out;
 }
 
@@ -52,8 +58,13 @@ export function instanceOf<T extends object>(
   s: ModelState<T>,
   values: Record<string, unknown>,
   key: unknown,
+  plan: RowPlan = planOf(s),
 ): T {
-  return hydrate(s.model, values, key, s.assign, snapshotOf(s, values));
+  const loaded = plan.loaded;
+  if (loaded === null) return hydrate(s.model, values, key, s.assign, snapshotOf(s, values));
+  const instance = loaded.make(snapshotOf(s, values), key) as T;
+  s.assign(instance, values);
+  return instance;
 }
 
 /**

@@ -127,3 +127,18 @@ export function afterPositionSql(d: Dialect, items: readonly OrderItem[], from: 
   }
   return `(${disjuncts.join(" OR ")})`;
 }
+
+/**
+ * `SELECT <select> FROM <table><where> GROUP BY <groupBy><order>`: the grouped aggregates
+ * (`aggregate({ by })`, `countBy`); without `groupBy`, one row over every matching row.
+ */
+export function groupSql(
+  t: TableSql,
+  select: readonly string[],
+  where: string,
+  groupBy: readonly string[],
+  order: string,
+): string {
+  const group = groupBy.length === 0 ? "" : ` GROUP BY ${groupBy.map((c) => t.d.quote(c)).join(", ")}`;
+  return `SELECT ${select.join(", ")} FROM ${t.quotedTable}${where}${group}${order}`;
+}

@@ -11,9 +11,14 @@ import type { ColumnSpec, Dialect, Session, TableSpec } from "../dialect/dialect
 import type { Engine } from "../engine.js";
 import { InvalidQueryError, RegistryError, SchemaError } from "../errors.js";
 import { type Assigner, compileAssigner } from "../model-base.js";
+import { createModelTable } from "../schema/create-tables.js";
+import { trackModel } from "../schema/model-definition.js";
 import { type CachedStatement, StatementCache } from "../statement-cache.js";
 import { afterCommit, transactionConnection } from "../transaction.js";
 import type { FieldInfo } from "../zod-to-columns.js";
+import type { Lifecycle } from "./lifecycle.js";
+import { liveScope, type Scope } from "./scope.js";
+import { relationJoin } from "./relation-filter.js";
 import type { ManagerConfig, ModelCtor } from "./types.js";
 import { messageOf } from "./values.js";
 
@@ -29,6 +34,10 @@ export class ModelState<T extends object = object> {
   readonly keyField: string;
   readonly uniqueFields: readonly string[];
   readonly hashedFields: readonly string[];
+  /** Hooks, timestamps, soft delete, key generator; `null` for a plain model (the fast paths). */
+  readonly lifecycle: Lifecycle | null;
+  /** Soft delete: the rows reads see (`null`: every row, no extra condition). */
+  readonly scope: Scope | null;
   /** The table as the dialect sees it. */
   readonly table: TableSpec;
   readonly fields: ReadonlyMap<string, FieldInfo>;
@@ -71,6 +80,8 @@ export class ModelState<T extends object = object> {
     this.keyField = config.keyField;
     this.uniqueFields = config.uniqueFields;
     this.hashedFields = config.hashedFields ?? [];
+    this.lifecycle = config.lifecycle ?? null;
+    this.scope = this.lifecycle?.deletedAt ? liveScope(this.lifecycle.deletedAt) : null;
     this.schema = model.schema;
     this.fields = new Map(config.fields.map((f) => [f.name, f]));
     this.key = this.fields.get(config.keyField) as FieldInfo;
@@ -107,6 +118,7 @@ export class ModelState<T extends object = object> {
     this.filterStatements = new StatementCache(hints);
     this.dialect = engine.dialect;
     if (this.dialect !== null) this.useDialect(this.dialect);
+    trackModel(model, this);
     engine.addSchemaSetup({
       prepare: (session) =>
         this.readyGeneration === this.engine.generation ? undefined : this.setUp(session),
@@ -126,13 +138,27 @@ export class ModelState<T extends object = object> {
         `${this.model.name}.${name} is stored hashed (salted), so criteria cannot match it: find the row by another field, then call verifyPassword()`,
       ]),
     );
-    this.compiler = new CriteriaCompiler(dialect, this.fields, this.tableName, { unmatchable });
+    this.compiler = new CriteriaCompiler(dialect, this.fields, this.tableName, {
+      unmatchable,
+      relations: (name) => relationJoin(this as ModelState, name),
+    });
     this.selectList = this.columns.map((c) => dialect.quote(c)).join(", ");
     this.quotedTable = dialect.quote(this.tableName);
   }
 
   compile(criteria: unknown): CompiledCriteria {
-    return (this.compiler as CriteriaCompiler).compile(criteria);
+    const compiled = (this.compiler as CriteriaCompiler).compile(criteria);
+    return this.scope === null ? compiled : this.scope.apply(compiled);
+  }
+
+  /** Whether compiled criteria filter nothing but the soft-delete scope (`updateWhere({})` is refused). */
+  unfiltered(compiled: CompiledCriteria): boolean {
+    return compiled.terms.length <= (this.scope === null ? 0 : 1);
+  }
+
+  /** The soft-delete condition of statements by key (` AND "deletedAt" IS NULL`), or `""`. */
+  keyScopeSql(): string {
+    return this.scope === null ? "" : this.scope.keySql(this.d);
   }
 
   /** ` WHERE ...` for compiled criteria (params from `firstParam`), or `""`. */
@@ -241,10 +267,13 @@ export class ModelState<T extends object = object> {
     this.filterStatements.reset();
   }
 
-  /** Creates the table and its indexes if missing (`SchemaError` on failure). */
+  /**
+   * Creates the table, its indexes and foreign keys if missing, after the tables it references
+   * (`SchemaError` on failure).
+   */
   async createTable(session: Session): Promise<void> {
     try {
-      for (const sql of this.d.createTable(this.table)) await session.exec(sql);
+      await createModelTable(this, this.d, session);
     } catch (error) {
       if (error instanceof RegistryError) throw error;
       throw new SchemaError(`cannot create table "${this.tableName}": ${messageOf(error)}`, { cause: error });

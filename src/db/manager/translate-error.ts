@@ -7,13 +7,15 @@ import {
   ConnectionError,
   DatabaseError,
   DuplicateKeyError,
-  ForeignKeyError,
   RegistryError,
   SchemaError,
+  SerializationError,
   StatementTimeoutError,
   UniqueConstraintError,
   ValidationError,
 } from "../errors.js";
+import { foreignKeyError } from "../schema/foreign-key-error.js";
+import { constraintNamed } from "../schema/model-definition.js";
 import type { ModelState } from "./state.js";
 import { messageOf } from "./values.js";
 
@@ -26,7 +28,10 @@ export function translateError(s: ModelState, error: unknown, key?: unknown): Re
   const model = s.model.name;
   switch (kind.kind) {
     case "unique": {
-      const columns = kind.columns ?? [];
+      // A unique index a model declares (`indexes`) is known by name, also when a migration made it.
+      const named = kind.constraint === undefined ? undefined : constraintNamed(kind.constraint);
+      const columns =
+        named?.references === undefined && named !== undefined ? [...named.columns] : (kind.columns ?? []);
       if (kind.primaryKey || (columns.length > 0 && columns.every((c) => c === s.keyField))) {
         return new DuplicateKeyError(
           `a ${model} with ${s.keyField} = ${String(key)} already exists in "${table}": use upsert() to overwrite it`,
@@ -44,9 +49,7 @@ export function translateError(s: ModelState, error: unknown, key?: unknown): Re
       );
     }
     case "foreign-key":
-      return new ForeignKeyError(`a foreign key of "${table}" does not match any row`, table, {
-        cause: error,
-      });
+      return foreignKeyError(table, kind.constraint, error, { engine: s.engine, dialect: s.d });
     case "not-null":
       return new ValidationError(
         `"${table}": ${kind.column ?? "a column"} cannot be null`,
@@ -61,6 +64,13 @@ export function translateError(s: ModelState, error: unknown, key?: unknown): Re
       return new StatementTimeoutError(`a statement on "${table}" timed out or the database was busy`, {
         cause: error,
       });
+    case "serialization":
+      return new SerializationError(
+        `a concurrent transaction conflicted with this one on "${table}" (serialization failure, deadlock or ` +
+          "cluster certification conflict): nothing was kept; run the whole transaction again, e.g. " +
+          "transaction(fn, { retries: 3 })",
+        { cause: error },
+      );
     case "missing-table":
       return new SchemaError(
         `table "${table}" does not exist: call ${model}.createSchema() or keep autoCreate on`,

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { Criteria, OrderBy } from "../criteria.js";
 import type { FieldInfo } from "../zod-to-columns.js";
+import type { Lifecycle } from "./lifecycle.js";
 
 /** Options of `filter()` and `all()`. */
 export interface FilterOptions<D = Record<string, unknown>, T = unknown> {
@@ -201,6 +202,14 @@ export interface ManagerConfig {
   readonly hashedFields?: readonly string[];
   /** Store ready-made hashes given for `hashedFields` as they are (imports); default `false`. */
   readonly acceptPasswordHashes?: boolean;
+  /** Hooks, timestamps, soft delete, key generator (`lifecycle.ts`); absent or `null`: none. */
+  readonly lifecycle?: Lifecycle | null;
+  /** Indexes of the `indexes` option (validated), created with the table. */
+  readonly indexes?: readonly {
+    readonly fields: readonly string[];
+    readonly unique: boolean;
+    readonly name?: string;
+  }[];
 }
 
 /** A registered model class as the manager sees it. */

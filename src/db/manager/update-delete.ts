@@ -24,7 +24,7 @@ export async function updateWhere<T extends object>(
 ): Promise<T[]> {
   await s.session();
   const compiled = s.compile(criteria);
-  if (compiled.terms.length === 0) {
+  if (s.unfiltered(compiled)) {
     throw new InvalidQueryError("updateWhere() needs criteria: an empty filter would update every row");
   }
   const assignments = validateUpdates(s, updates);
@@ -68,7 +68,7 @@ async function updateReturning<T extends object>(
 }
 
 /** The validated, encoded assignments of `updateWhere` (unknown fields, keys and `undefined` refused). */
-function validateUpdates(s: ModelState, updates: unknown): Record<string, unknown> {
+export function validateUpdates(s: ModelState, updates: unknown): Record<string, unknown> {
   if (!isPlainObject(updates) || Object.keys(updates).length === 0) {
     throw new InvalidQueryError("updateWhere() needs at least one field to update, e.g. { role: 'active' }");
   }
@@ -136,7 +136,7 @@ export async function deleteByKey(s: ModelState, key: unknown): Promise<boolean>
 export async function deleteWhere(s: ModelState, criteria: unknown): Promise<number> {
   const session = await s.session();
   const compiled = s.compile(criteria);
-  if (compiled.terms.length === 0) {
+  if (s.unfiltered(compiled)) {
     throw new InvalidQueryError("deleteWhere() needs criteria: use truncate() to delete every row");
   }
   const statement = s.statements.prepare(session, `deletewhere:${compiled.shape}`, () =>

@@ -22,8 +22,9 @@ import {
 import { hashPassword, isPasswordHash } from "../password.js";
 import { transactionConnection } from "../transaction.js";
 import type { FieldInfo } from "../zod-to-columns.js";
-import { instanceOf, plainData, snapshotOf } from "./rows.js";
-import { insertSql, updateSql, whereKeySql } from "./sql.js";
+import { stampCreate, withGeneratedKey } from "./lifecycle.js";
+import { firstRow, hydrateRow, instanceOf, plainData, snapshotOf } from "./rows.js";
+import { insertSql, selectSql, updateSql, whereKeySql } from "./sql.js";
 import type { ModelState } from "./state.js";
 import { translateError } from "./translate-error.js";
 import { frozenValue, sameKey, wellFormed } from "./values.js";
@@ -135,12 +136,32 @@ export async function createRow<T extends object>(
 export async function upsert<T extends object>(s: ModelState<T>, data: unknown): Promise<T> {
   let values: Record<string, unknown> | undefined;
   try {
-    values = validateData(s.schema, plainData(s, data), s.model.name);
+    const input = s.lifecycle === null ? plainData(s, data) : withGeneratedKey(s, plainData(s, data));
+    values = validateData(s.schema, input, s.model.name);
     await hashValues(s, values, data);
-    return await upsertRow(s, await s.session(), values);
+    if (s.lifecycle === null) return await upsertRow(s, await s.session(), values);
+    stampCreate(s, values);
+    return await upsertStamped(s, values);
   } catch (error) {
     throw translateError(s, error, values?.[s.keyField]);
   }
+}
+
+/**
+ * The upsert of a model with a lifecycle (values stamped): with `createdAt`, the row is read back so
+ * the instance holds the stored `createdAt` (an update keeps the first insert's).
+ */
+async function upsertStamped<T extends object>(
+  s: ModelState<T>,
+  values: Record<string, unknown>,
+): Promise<T> {
+  const session = await s.session();
+  const saved = await upsertRow(s, session, values);
+  if (s.lifecycle?.createdAt == null) return saved;
+  const statement = s.statements.prepare(session, "upsert:reread", () => selectSql(s, whereKeySql(s)));
+  const key = (saved as Record<string, unknown>)[s.keyField];
+  const row = await firstRow(statement, [s.d.encode(s.key.kind, key)]);
+  return row === undefined ? saved : hydrateRow(s, row);
 }
 
 /** One upsert of validated values: by key, else by the first unique field a managed-key row has. */
@@ -171,7 +192,7 @@ export async function upsertRow<T extends object>(
       table: s.tableName,
       columns: names,
       conflict: [conflict],
-      update: names.filter((n) => n !== conflict && n !== s.keyField),
+      update: names.filter((n) => n !== conflict && n !== s.keyField && !s.lifecycle?.insertOnly.has(n)),
       returning: returning ? [s.keyField] : [],
       generatedKey: s.config.managedKey ? s.keyField : undefined,
     }),
@@ -206,45 +227,72 @@ export async function upsertRow<T extends object>(
 export async function save<T extends object>(s: ModelState<T>, instance: T): Promise<T> {
   let values: Record<string, unknown> | undefined;
   try {
-    if (!(instance instanceof s.model))
-      throw new InvalidQueryError(`save() takes a ${s.model.name} instance`);
-    const persisted = persistedKey(instance as unknown as ModelBase);
-    const current = (instance as Record<string, unknown>)[s.keyField];
-    if (persisted !== undefined && !sameKey(persisted, current)) {
-      throw new ImmutableFieldError(
-        `${s.model.name}.${s.keyField} is immutable once persisted (was ${String(persisted)}, now ${String(current)}): create a new record instead`,
-      );
-    }
-    values = validateData(s.schema, plainData(s, instance), s.model.name);
+    const prepared = prepareSave(s, instance);
+    values = prepared.values;
     await hashValues(s, values, instance);
-    const snapshot =
-      persisted === undefined ? undefined : persistedSnapshot(instance as unknown as ModelBase);
-    const changed = snapshot === undefined ? null : changedFields(s, values, snapshot);
-    if (changed !== null && changed.length === 0) {
-      Object.assign(instance, values);
-      return instance;
-    }
-    const session = await s.session();
-    let key: unknown;
-    if (changed !== null && (await updateChanged(s, session, values, changed))) {
-      key = values[s.keyField];
-    } else {
-      const saved =
-        s.config.managedKey && current == null
-          ? await insertRow(s, session, values)
-          : await upsertRow(s, session, values);
-      key = (saved as Record<string, unknown>)[s.keyField];
-    }
-    Object.assign(instance, values);
-    setPersistedKey(instance as unknown as ModelBase, key, snapshotOf(s, values));
-    return instance;
+    return await writeSave(s, instance, prepared);
   } catch (error) {
     throw translateError(s, error, values?.[s.keyField]);
   }
 }
 
+/** An instance about to be saved: its validated values and what it was loaded with. */
+export interface PreparedSave {
+  readonly values: Record<string, unknown>;
+  /** The stored values it was loaded or last saved with; `undefined` for a new instance. */
+  readonly snapshot: Record<string, unknown> | undefined;
+  /** Its key now. */
+  readonly current: unknown;
+}
+
+/** `save()`'s checks (an instance of the model, an unchanged persisted key) and validated values. */
+export function prepareSave<T extends object>(s: ModelState<T>, instance: T): PreparedSave {
+  if (!(instance instanceof s.model)) throw new InvalidQueryError(`save() takes a ${s.model.name} instance`);
+  const persisted = persistedKey(instance as unknown as ModelBase);
+  const current = (instance as Record<string, unknown>)[s.keyField];
+  if (persisted !== undefined && !sameKey(persisted, current)) {
+    throw new ImmutableFieldError(
+      `${s.model.name}.${s.keyField} is immutable once persisted (was ${String(persisted)}, now ${String(current)}): create a new record instead`,
+    );
+  }
+  const values = validateData(s.schema, plainData(s, instance), s.model.name);
+  const snapshot = persisted === undefined ? undefined : persistedSnapshot(instance as unknown as ModelBase);
+  return { values, snapshot, current };
+}
+
+/**
+ * Writes a prepared save: the changed fields by key (no statement when nothing changed; re-inserted
+ * if the row was deleted meanwhile), else an insert or upsert; reflects the values on the instance.
+ */
+export async function writeSave<T extends object>(
+  s: ModelState<T>,
+  instance: T,
+  prepared: PreparedSave,
+): Promise<T> {
+  const { values, snapshot, current } = prepared;
+  const changed = snapshot === undefined ? null : changedFields(s, values, snapshot);
+  if (changed !== null && changed.length === 0) {
+    Object.assign(instance, values);
+    return instance;
+  }
+  const session = await s.session();
+  let key: unknown;
+  if (changed !== null && (await updateChanged(s, session, values, changed))) {
+    key = values[s.keyField];
+  } else {
+    const saved =
+      s.config.managedKey && current == null
+        ? await insertRow(s, session, values)
+        : await upsertRow(s, session, values);
+    key = (saved as Record<string, unknown>)[s.keyField];
+  }
+  Object.assign(instance, values);
+  setPersistedKey(instance as unknown as ModelBase, key, snapshotOf(s, values));
+  return instance;
+}
+
 /** The fields whose validated value differs from the snapshot. */
-function changedFields(
+export function changedFields(
   s: ModelState,
   values: Record<string, unknown>,
   snapshot: Record<string, unknown>,

@@ -5,13 +5,15 @@
  */
 import { createHash } from "node:crypto";
 import { ConnectionError } from "../../errors.js";
-import { addColumnSql, createTableSql } from "../ddl-sql.js";
+import { addColumnSql, createTableSql, defaultClause, foreignKeySql } from "../ddl-sql.js";
 import type {
   ColumnKind,
   ColumnSpec,
   Dialect,
   Driver,
   DriverErrorKind,
+  IsolationLevel,
+  Session,
   TableSpec,
   UpsertSpec,
 } from "../dialect.js";
@@ -199,13 +201,24 @@ export class MysqlDialect extends ServerDialect implements Dialect {
       const spec = unique.has(column.name) ? { ...column, unique: true } : column;
       const nullability = column.nullable && !column.primaryKey ? " NULL" : " NOT NULL";
       const identity = column.autoincrement ? " AUTO_INCREMENT" : "";
-      return `${this.quote(column.name)} ${this.columnType(spec)}${nullability}${identity}${this.#check(column)}`;
+      const fallback = defaultClause(
+        table,
+        column,
+        (value) => `(${defaultLiteral(this.encode(column.kind, value))})`,
+      );
+      return `${this.quote(column.name)} ${this.columnType(spec)}${nullability}${identity}${fallback}${this.#check(column)}`;
     });
     const keys = table.columns.filter((c) => c.primaryKey).map((c) => this.quote(c.name));
     if (keys.length > 0) defs.push(`PRIMARY KEY (${keys.join(", ")})`);
     for (const column of uniqueColumns(table)) {
       defs.push(`UNIQUE KEY ${this.quote(this.#keyName(column))} (${this.quote(column)})`);
     }
+    for (const index of table.indexes ?? []) {
+      if (index.unique) this.#keys.set(index.name, { columns: [...index.columns] });
+      const columns = index.columns.map((c) => this.quote(c)).join(", ");
+      defs.push(`${index.unique ? "UNIQUE KEY" : "KEY"} ${this.quote(index.name)} (${columns})`);
+    }
+    for (const key of table.foreignKeys ?? []) defs.push(foreignKeySql(this.q, key));
     return [
       createTableSql(this.q, table.name, defs, " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"),
     ];
@@ -262,6 +275,17 @@ export class MysqlDialect extends ServerDialect implements Dialect {
 
   begin(): string {
     return "START TRANSACTION";
+  }
+
+  async insertIdStep(session: Session): Promise<number> {
+    const rows = await session.prepare("SELECT @@auto_increment_increment AS step").all([]);
+    const step = Number(rows[0]?.step);
+    return Number.isSafeInteger(step) && step > 0 ? step : 1;
+  }
+
+  /** `SET TRANSACTION` (no `SESSION`) applies to the next transaction only, then the default again. */
+  beginWith(isolation: IsolationLevel): readonly string[] {
+    return [`SET TRANSACTION ISOLATION LEVEL ${isolation.toUpperCase()}`, "START TRANSACTION"];
   }
 
   inList(column: string, kind: ColumnKind, param: string, negate: boolean): string {

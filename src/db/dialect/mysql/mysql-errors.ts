@@ -27,9 +27,13 @@ const CONNECTION_CODES: ReadonlySet<string> = new Set([
   "POOL_CLOSED",
 ]);
 
-/** errno values of a refused or lost session: access denied, unknown database, too many connections, killed. */
+/**
+ * errno values of a refused or lost session: access denied, unknown database, too many connections,
+ * killed; 1047 is what a Galera node that is not (yet) part of the primary component answers
+ * ("WSREP has not yet prepared node for application use"): the node cannot serve, like a lost link.
+ */
 const CONNECTION_ERRNOS: ReadonlySet<number> = new Set([
-  1040, 1044, 1045, 1049, 1927, 2002, 2003, 2006, 2013,
+  1040, 1044, 1045, 1047, 1049, 1927, 2002, 2003, 2006, 2013,
 ]);
 
 /** True when the error means "no usable connection" (`fatal` is mysql2's structured flag for that). */
@@ -65,7 +69,7 @@ export function classifyMysqlError(error: unknown, keys: ReadonlyMap<string, Key
     case 1217:
     case 1451:
     case 1452:
-      return { kind: "foreign-key" };
+      return foreignKeyFailure(fields);
     case 1048:
     case 1364:
       return { kind: "not-null" };
@@ -74,9 +78,23 @@ export function classifyMysqlError(error: unknown, keys: ReadonlyMap<string, Key
       return { kind: "timeout" };
     case 1146:
       return { kind: "missing-table" };
+    case 1213: // ER_LOCK_DEADLOCK: an InnoDB deadlock, or a Galera certification conflict at COMMIT
+      return { kind: "serialization" };
     default:
       return { kind: "other" };
   }
+}
+
+/**
+ * errno 1451/1452 name the constraint only in the message (`..., CONSTRAINT \`orders_user_id_fkey\`
+ * FOREIGN KEY ...`): once the errno has said what the error is, the name is read from there.
+ */
+function foreignKeyFailure(fields: MysqlErrorFields): DriverErrorKind {
+  const message = typeof fields.message === "string" ? fields.message : "";
+  const match = /CONSTRAINT `((?:[^`]|``)+)` FOREIGN KEY/.exec(message);
+  return match
+    ? { kind: "foreign-key", constraint: (match[1] as string).replaceAll("``", "`") }
+    : { kind: "foreign-key" };
 }
 
 const FOR_KEY = " for key '";

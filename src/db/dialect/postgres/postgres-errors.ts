@@ -63,7 +63,9 @@ export function classifyPostgresError(error: unknown, constraints: ConstraintCol
     case "23505":
       return uniqueViolation(fields, constraints);
     case "23503":
-      return { kind: "foreign-key" };
+      return typeof fields.constraint === "string"
+        ? { kind: "foreign-key", constraint: fields.constraint }
+        : { kind: "foreign-key" };
     case "23502":
       return typeof fields.column === "string"
         ? { kind: "not-null", column: fields.column }
@@ -72,6 +74,9 @@ export function classifyPostgresError(error: unknown, constraints: ConstraintCol
       return { kind: "timeout" };
     case "42P01":
       return { kind: "missing-table" };
+    case "40001": // serialization_failure (also a standby's recovery conflict)
+    case "40P01": // deadlock_detected
+      return { kind: "serialization" };
     default:
       return { kind: "other" };
   }

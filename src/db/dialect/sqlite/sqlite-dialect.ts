@@ -4,7 +4,14 @@
  * errors modules.
  */
 import { ConnectionError } from "../../errors.js";
-import { addColumnSql, createTableSql, dropTableSql } from "../ddl-sql.js";
+import {
+  addColumnSql,
+  createIndexSql,
+  createTableSql,
+  defaultClause,
+  dropTableSql,
+  foreignKeySql,
+} from "../ddl-sql.js";
 import type {
   ColumnKind,
   ColumnSpec,
@@ -129,13 +136,15 @@ export class SqliteDialect implements Dialect {
       if (column.primaryKey)
         def += column.autoincrement ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY NOT NULL";
       else if (!column.nullable) def += " NOT NULL";
-      return def;
+      return def + defaultClause(table, column, (value) => literal(this.encode(column.kind, value)));
     });
     for (const field of table.uniqueFields) {
       if (field === table.keyField) continue;
       defs.push(`CONSTRAINT ${this.quote(`${table.name}_${field}_key`)} UNIQUE (${this.quote(field)})`);
     }
-    return [createTableSql(this.q, table.name, defs)];
+    for (const key of table.foreignKeys ?? []) defs.push(foreignKeySql(this.q, key));
+    const indexes = (table.indexes ?? []).map((index) => createIndexSql(this.q, table.name, index, true));
+    return [createTableSql(this.q, table.name, defs), ...indexes];
   }
 
   dropTable(table: string): string {

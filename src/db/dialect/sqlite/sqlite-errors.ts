@@ -24,6 +24,7 @@ const NODE_SQLITE_CODES: ReadonlyMap<number, string> = new Map([
   [787, "SQLITE_CONSTRAINT_FOREIGNKEY"],
   [1299, "SQLITE_CONSTRAINT_NOTNULL"],
   [1555, "SQLITE_CONSTRAINT_PRIMARYKEY"],
+  [1811, "SQLITE_CONSTRAINT_TRIGGER"],
   [2067, "SQLITE_CONSTRAINT_UNIQUE"],
 ]);
 
@@ -56,6 +57,13 @@ export function classifySqliteError(error: unknown): DriverErrorKind {
       return { kind: "unique", primaryKey: false, columns: uniqueColumns(error) };
     case "SQLITE_CONSTRAINT_FOREIGNKEY":
       return { kind: "foreign-key" };
+    case "SQLITE_CONSTRAINT_TRIGGER": {
+      // ON DELETE RESTRICT reports this code (as a trigger's RAISE would), with SQLite's fixed text.
+      const message = (error as SqliteErrorLike | null)?.message;
+      return typeof message === "string" && message.startsWith("FOREIGN KEY constraint failed")
+        ? { kind: "foreign-key" }
+        : { kind: "other" };
+    }
     case "SQLITE_CONSTRAINT_NOTNULL": {
       const columns = uniqueColumns(error);
       return columns ? { kind: "not-null", column: columns[0] } : { kind: "not-null" };

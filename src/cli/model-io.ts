@@ -1,0 +1,253 @@
+// `<group> import` and `<group> export` of `modelCommands` (`importFile()`, `exportRows()`): JSON
+// Lines or CSV files in and out of a model. Import streams the file into `bulkCreate` in chunks of
+// 1000 rows inside one transaction (all or nothing), with the progress bar, and names the line of
+// a bad row; export streams `iterate()` to stdout or a file with backpressure, so memory stays
+// flat. CSV through csv-parse and csv-stringify (streaming, RFC 4180). Loaded by `import()` from
+// model-commands.ts only when one of the two commands runs. May import types.ts, errors.ts,
+// progress.ts and model-types.ts.
+import { once } from "node:events";
+import { createReadStream, createWriteStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { finished } from "node:stream/promises";
+import { FrameworkError, UsageError } from "./errors.js";
+import type { ModelField, ModelIo } from "./model-types.js";
+import { progress } from "./progress.js";
+
+type Format = "jsonl" | "csv";
+const CHUNK = 1000;
+
+function formatOf(path: string, command: string, option: string): Format {
+  if (/\.csv$/i.test(path)) return "csv";
+  if (/\.(jsonl|ndjson|json)$/i.test(path)) return "jsonl";
+  throw new UsageError(
+    `cannot tell the format of ${path} from its extension: pass --format jsonl or --format csv`,
+    {
+      command,
+      code: option,
+    },
+  );
+}
+
+/** A file-level failure (missing file, bad line): exit 1 with one line. */
+function importError(message: string, cause?: unknown): FrameworkError {
+  return new FrameworkError(message, { code: "E_IMPORT", exitCode: 1, cause });
+}
+
+/** Counts line breaks (for the progress bar's total) without decoding the file. */
+async function countLines(file: string): Promise<number> {
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.alloc(1 << 16);
+    let count = 0;
+    let last = 10;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      for (let i = 0; i < bytesRead; i++) if (buffer[i] === 10) count++;
+      last = buffer[bytesRead - 1];
+    }
+    return last === 10 ? count : count + 1;
+  } finally {
+    await handle.close();
+  }
+}
+
+const TRUE = /^(true|1|yes)$/i;
+const FALSE = /^(false|0|no)$/i;
+
+/** A JSON or CSV value as the field's schema wants it: dates from ISO text, bigints from digits, CSV text typed. */
+function decode(field: ModelField | undefined, value: unknown, fromCsv: boolean): unknown {
+  if (field === undefined || value === null) return value;
+  if (typeof value === "string") {
+    if (field.base === "date") return new Date(value);
+    if (field.base === "bigint" && /^[+-]?\d+$/.test(value)) return BigInt(value);
+    if (!fromCsv) return value;
+    if (field.base === "number" && value.trim() !== "" && Number.isFinite(Number(value)))
+      return Number(value);
+    if (field.base === "boolean") return TRUE.test(value) ? true : FALSE.test(value) ? false : value;
+  }
+  if (typeof value === "number" && field.base === "bigint" && Number.isInteger(value)) return BigInt(value);
+  return value;
+}
+
+/** Rows of the file with the line each one starts on. */
+async function* readRows(
+  file: string,
+  format: Format,
+  fields: ReadonlyMap<string, ModelField>,
+): AsyncGenerator<{ row: Record<string, unknown>; line: number }> {
+  const input = createReadStream(file);
+  const opened = once(input, "open").catch((error: NodeJS.ErrnoException) => {
+    throw importError(
+      `cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`,
+      error,
+    );
+  });
+  await opened;
+  if (format === "jsonl") {
+    let line = 0;
+    for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+      line++;
+      if (text.trim() === "") continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        throw importError(`line ${line} of ${file}: not valid JSON (${(error as Error).message})`, error);
+      }
+      if (value === null || typeof value !== "object" || Array.isArray(value))
+        throw importError(`line ${line} of ${file}: expected a JSON object, one per line`);
+      const row: Record<string, unknown> = {};
+      for (const [name, v] of Object.entries(value)) row[name] = decode(fields.get(name), v, false);
+      yield { row, line };
+    }
+    return;
+  }
+  const { parse } = await import("csv-parse");
+  const parser = input.pipe(parse({ columns: true, skip_empty_lines: true, info: true, bom: true }));
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      const row: Record<string, unknown> = {};
+      for (const [name, v] of Object.entries(record))
+        if (v !== "") row[name] = decode(fields.get(name), v, true);
+      yield { row, line: info.lines };
+    }
+  } catch (error) {
+    if (error instanceof FrameworkError) throw error;
+    const where = (error as { lines?: number }).lines;
+    throw importError(`${where ? `line ${where} of ` : ""}${file}: ${(error as Error).message}`, error);
+  }
+}
+
+/**
+ * Imports a JSON Lines or CSV file through `bulkCreate`, in one transaction: every row or none.
+ * A bad row fails the whole import with its line number. Returns the summary line.
+ * @internal
+ */
+export async function importFile(
+  io: ModelIo,
+  options: { file: string; format?: Format; command: string },
+): Promise<string> {
+  const { model } = io;
+  const format = options.format ?? formatOf(options.file, options.command, "E_IMPORT_FORMAT");
+  const fields = new Map(io.fields.map((f) => [f.name, f]));
+  let total: number;
+  try {
+    total = Math.max(0, (await countLines(options.file)) - (format === "csv" ? 1 : 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw importError(
+      `cannot read ${options.file}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`,
+      error,
+    );
+  }
+  const bar = progress({ total, label: `${options.command} ${options.file}` });
+  let count = 0;
+  try {
+    await model.objects.transaction(async () => {
+      let rows: Record<string, unknown>[] = [];
+      let lines: number[] = [];
+      const flush = async () => {
+        if (rows.length === 0) return;
+        try {
+          await model.objects.bulkCreate(rows);
+        } catch (error) {
+          const index = (error as { rowIndex?: unknown }).rowIndex;
+          if (typeof index !== "number") throw error;
+          const message = (error as Error).message.replace(/^row \d+: /, "");
+          throw importError(`line ${lines[index]} of ${options.file}: ${message}`, error);
+        }
+        count += rows.length;
+        bar.update(count);
+        rows = [];
+        lines = [];
+      };
+      for await (const { row, line } of readRows(options.file, format, fields)) {
+        rows.push(row);
+        lines.push(line);
+        if (rows.length >= CHUNK) await flush();
+      }
+      await flush();
+    });
+  } finally {
+    bar.done();
+  }
+  return `Imported ${count} ${model.name} record${count === 1 ? "" : "s"} from ${options.file}`;
+}
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object") return JSON.stringify(value, replacer);
+  return String(value);
+}
+
+function replacer(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? value.toString() : value;
+}
+
+/**
+ * Streams matching rows as JSON Lines or CSV to `out` (a file) or stdout, in keyset batches, with
+ * backpressure. Returns a summary line when writing a file, nothing when writing to stdout.
+ * @internal
+ */
+export async function exportRows(
+  io: ModelIo,
+  options: {
+    criteria: Record<string, unknown>;
+    out?: string;
+    format?: Format;
+    command: string;
+    columns: readonly string[];
+  },
+): Promise<string | undefined> {
+  const format =
+    options.format ??
+    (options.out === undefined ? "jsonl" : formatOf(options.out, options.command, "E_EXPORT_FORMAT"));
+  const target: NodeJS.WritableStream =
+    options.out === undefined ? process.stdout : createWriteStream(options.out);
+  if (options.out !== undefined)
+    await once(target as NodeJS.EventEmitter, "open").catch((error: Error) => {
+      throw new FrameworkError(`cannot write ${options.out}: ${error.message}`, {
+        code: "E_EXPORT",
+        cause: error,
+      });
+    });
+  let sink: NodeJS.WritableStream = target;
+  let stringifier: (NodeJS.WritableStream & { end(cb?: () => void): unknown }) | undefined;
+  if (format === "csv") {
+    const { stringify } = await import("csv-stringify");
+    const s = stringify({ header: true, columns: [...options.columns], record_delimiter: "unix" });
+    s.pipe(target, { end: options.out !== undefined });
+    stringifier = s;
+    sink = s;
+  }
+  const write = async (chunk: unknown) => {
+    if (!sink.write(chunk as string)) await once(sink as NodeJS.EventEmitter, "drain");
+  };
+  let count = 0;
+  for await (const instance of io.model.objects.iterate(
+    Object.keys(options.criteria).length > 0 ? options.criteria : undefined,
+    { batchSize: CHUNK },
+  )) {
+    const toJSON = (instance as { toJSON?: () => Record<string, unknown> }).toJSON;
+    const row = typeof toJSON === "function" ? toJSON.call(instance) : (instance as Record<string, unknown>);
+    if (stringifier) await write(options.columns.map((c) => cell(row[c])));
+    else await write(`${JSON.stringify(row, replacer)}\n`);
+    count++;
+  }
+  if (stringifier) {
+    const done = options.out === undefined ? finished(stringifier as never) : finished(target as never);
+    stringifier.end();
+    await done;
+  } else if (options.out !== undefined) {
+    target.end();
+    await finished(target as never);
+  }
+  if (options.out === undefined) return undefined;
+  return `Exported ${count} ${io.model.name} record${count === 1 ? "" : "s"} to ${options.out}`;
+}

@@ -1,0 +1,71 @@
+// The types of `modelCommands` (model-commands.ts) and its import/export half (model-io.ts): the
+// part of a registers/db model and manager the commands call (declared here, so registers/cli
+// never imports registers/db), and a model field as the commands read it. Types only. May import
+// types.ts.
+import type { ZodLike } from "./types.js";
+
+/**
+ * What `modelCommands` needs of a model's manager (`Model.objects`): the part of registers/db's
+ * `ModelManager` it calls, declared here so registers/cli does not import registers/db.
+ *
+ * @example
+ * ```ts
+ * const objects: ModelObjects = User.objects; // any registered model's manager fits
+ * ```
+ */
+export interface ModelObjects {
+  readonly keyField: string;
+  readonly hashedFields: readonly string[];
+  readonly table: { readonly columns: readonly { readonly name: string; readonly autoincrement: boolean }[] };
+  get(key: any): Promise<object | null>;
+  filter(criteria: any, options: any): Promise<readonly object[]>;
+  create(data: any): Promise<object>;
+  updateWhere(criteria: any, updates: any): Promise<readonly object[]>;
+  delete(key: any): Promise<boolean>;
+  bulkCreate(rows: readonly any[], options?: any): Promise<readonly object[]>;
+  transaction<R>(fn: () => Promise<R>): Promise<R>;
+  iterate(criteria?: any, options?: any): AsyncIterable<object>;
+}
+
+/**
+ * A model class `modelCommands` accepts: a registered `Model(...)` class (its name, its Zod
+ * object, its `objects` manager).
+ *
+ * @example
+ * ```ts
+ * const model: CommandModel = User;
+ * modelCommands(model, { name: "users" });
+ * ```
+ */
+export interface CommandModel {
+  readonly name: string;
+  readonly schema: ZodLike;
+  readonly objects: ModelObjects;
+}
+
+/** A field of the model as the commands see it. @internal */
+export interface ModelField {
+  readonly name: string;
+  /** The schema as declared. */
+  readonly schema: ZodLike;
+  /** Without `optional` / `nullable` / `default` wrappers. */
+  readonly inner: ZodLike;
+  /** `def.type` of `inner` (under pipes): `"string"`, `"int"`-ish `"number"`, `"date"`, ... */
+  readonly base: string;
+  /** A value the command line can carry (string, number, bigint, boolean, enum, literal). */
+  readonly scalar: boolean;
+  /** Has a default, or is optional or nullable: may be left out of `create`. */
+  readonly mayOmit: boolean;
+  /** Hashed or `writeOnly`: never shown, never a filter. */
+  readonly hidden: boolean;
+  readonly hashed: boolean;
+  readonly description?: string;
+}
+
+/** What model-io.ts receives about the model. @internal */
+export interface ModelIo {
+  readonly model: CommandModel;
+  readonly fields: readonly ModelField[];
+  readonly managedKey: boolean;
+  readonly keyField: string;
+}
