@@ -294,6 +294,7 @@ async function childMain(mode: string, file: string) {
     await Plain.objects.bulkCreate(
       Array.from({ length: MEMORY_ROWS }, (_, i) => ({ name: `user ${i}`, email: `user${i}@example.com`, grp: i % 1000 })),
     );
+    await Plain.objects.engine.driver?.exec("CREATE INDEX mem_users_grp ON mem_users (grp)");
     await disposeAll();
     console.log("{}");
     return;

@@ -1,9 +1,9 @@
 /**
- * `registers db generate|migrate|status|check`: the migration workflow on the command line. Each
- * command loads `registers.config.ts` (or `--config`), calls registers/migrate, and returns text,
- * or data under `--output json|table|plain`. Decisions `generate` cannot take alone (a destructive
- * change, a possible rename) are usage errors (exit 2) naming the flag to pass; on a terminal a
- * possible rename is asked instead.
+ * `registers db generate|migrate|push|status|mark-applied|check`: the migration workflow on the
+ * command line. Each command loads `registers.config.ts` (or `--config`), calls registers/migrate,
+ * and returns text, or data under `--output json|table|plain`. Decisions `generate` and `push`
+ * cannot take alone (a destructive change, a possible rename) are usage errors (exit 2) naming the
+ * flag to pass; on a terminal a possible rename is asked instead.
  */
 
 import { UsageError } from "../../cli/errors.js";

@@ -2,14 +2,31 @@
  * Resolves the relationship named in criteria (`{ posts: { some: {...} } }`) to the join a
  * relationship filter renders (`RelationJoin`): the related model's table, compiler and columns,
  * from the `HasMany` / `BelongsTo` / `HasManyThrough` declaration. Resolved once per model and
- * name. It may import criteria types, relations, model-base, errors and the state's type.
+ * name. It may import criteria types, relations, model-base and errors; the state it reads is the
+ * structural `ModelState` below.
  */
-import type { CompiledCriteria, RelationJoin, Term } from "../criteria.js";
+import type { CompiledCriteria, CriteriaCompiler, RelationJoin, Term } from "../criteria.js";
+import type { Dialect } from "../dialect/dialect.js";
 import { InvalidQueryError, RelationshipError } from "../errors.js";
 import { managerOfClass } from "../model-base.js";
 import type { BelongsToOptions, HasManyOptions, HasManyThroughOptions } from "../relations.js";
 import { relationsOf } from "../relations.js";
-import type { ModelState } from "./state.js";
+
+/**
+ * What a relationship filter reads of a model's state (`ModelState` satisfies it). A structural
+ * interface here, not an import of `state.ts`, which imports this module: the imports point one way.
+ */
+export interface ModelState {
+  readonly model: { readonly name: string };
+  readonly engine: unknown;
+  readonly fields: ReadonlyMap<string, unknown>;
+  readonly columns: readonly string[];
+  readonly tableName: string;
+  readonly keyField: string;
+  readonly compiler: CriteriaCompiler | null;
+  readonly d: Dialect;
+  useDialect(dialect: Dialect): void;
+}
 
 const resolved = new WeakMap<ModelState, Map<string, RelationJoin>>();
 

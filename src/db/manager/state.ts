@@ -140,7 +140,7 @@ export class ModelState<T extends object = object> {
     );
     this.compiler = new CriteriaCompiler(dialect, this.fields, this.tableName, {
       unmatchable,
-      relations: (name) => relationJoin(this as ModelState, name),
+      relations: (name) => relationJoin(this, name),
     });
     this.selectList = this.columns.map((c) => dialect.quote(c)).join(", ");
     this.quotedTable = dialect.quote(this.tableName);
