@@ -1,11 +1,13 @@
 // `npm run bench`: the one benchmark harness, in two modes (shared helpers: bench/src/harness/).
 //
-// Fast mode, `npm run bench -- --fast [--only=db,drivers,pg,fastify,cli,startup] [--no-build]`
+// Fast mode, `npm run bench -- --fast [--only=db,drivers,pg,fastify,cli,startup,peers,servers] [--no-build]`
 // (`npm run bench:fast`): from source with tsx and the repository's own devDependencies, raw driver
 // against registers only, no install in bench/; prints tables and writes nothing. Suites in
 // bench/fast/: db (SQLite in memory and WAL), drivers (better-sqlite3 vs node:sqlite, when this Node
 // has node:sqlite), pg (when BENCH_POSTGRES_URL or REGISTERS_TEST_POSTGRES_URL is set), fastify,
-// cli and startup (process start of the built dist/, built first unless --no-build).
+// cli and startup (process start of the built dist/, built first unless --no-build), peers (SQLite:
+// raw, Drizzle .prepare() from bench/node_modules when installed, registers) and servers (PostgreSQL
+// and MariaDB against their raw drivers), the two suites behind BENCHMARKS.md's issue-16 section.
 //
 // Full mode, `npm run bench [-- --quick] [-- --only=sqlite,postgres,http,start] [-- --libs=registers,drizzle]`:
 // installs the separate bench/ package when needed (npm ci, from its committed lock), builds
@@ -34,7 +36,7 @@ if (args.includes("--fast")) {
 }
 
 function fast() {
-  const suites = ["db", "drivers", "pg", "fastify", "cli", "startup"];
+  const suites = ["db", "drivers", "pg", "fastify", "cli", "startup", "peers", "servers"];
   const only = args
     .find((a) => a.startsWith("--only="))
     ?.slice("--only=".length)
@@ -54,6 +56,10 @@ function fast() {
   const skip = {
     drivers: hasNodeSqlite ? null : `node:sqlite is not in Node ${process.versions.node}`,
     pg: hasPostgres ? null : "set BENCH_POSTGRES_URL (or REGISTERS_TEST_POSTGRES_URL)",
+    servers:
+      hasPostgres || process.env.BENCH_MYSQL_URL || process.env.REGISTERS_TEST_MYSQL_URL
+        ? null
+        : "set BENCH_POSTGRES_URL and/or BENCH_MYSQL_URL (or the REGISTERS_TEST_ ones)",
   };
   if ((wanted("cli") || wanted("startup")) && !args.includes("--no-build")) {
     console.error("bench: building registers for the start-up suites (npm run build)...");

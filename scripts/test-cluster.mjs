@@ -53,54 +53,71 @@ const cluster = (command) =>
   step(`cluster ${command}`, process.execPath, [...tsx, "scripts/cluster/cluster.ts", command]);
 const nodeTest = (files) => [...tsx, "--test", "--test-reporter=spec", "--test-concurrency=1", ...files];
 
+// Every step runs once the clusters are up (a failing suite does not hide the cluster tests'
+// results); the run fails if any step failed. The clusters are always stopped.
 let ok = cluster("start");
+let ready = ok;
+const check = (passed) => {
+  ok &&= passed;
+  return passed;
+};
 try {
-  if (ok) {
-    ok = step("create the test databases", "sh", [
+  ready &&= check(
+    step("create the test databases", "sh", [
       "-c",
       `psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='${PG}'" | grep -q 1 || psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE ${PG}'; ` +
         "mariadb --protocol=tcp -h 127.0.0.1 -P 3311 -u root -e 'CREATE DATABASE IF NOT EXISTS registers_cluster'",
-    ]);
-  }
+    ]),
+  );
   // The db suite on Galera node 2, and on the PostgreSQL primary with the replica configured (the
   // SQLite targets run in `npm test` already: skipped here by pointing at the servers only).
   // The suite asserts literal generated keys (1, 2, 3...), so node 2 hands out consecutive keys
   // while it runs; Galera's default key step (the cluster size) is back for the cluster tests, which
   // check that bulkCreate reports the right keys with it. Reads on PostgreSQL go to the replica
   // except within 1 s of a write (primaryAfterWriteMs): the suite reads its own writes at once.
-  ok &&= galeraNode2(
-    "SET GLOBAL wsrep_auto_increment_control=OFF; SET GLOBAL auto_increment_increment=1; SET GLOBAL auto_increment_offset=1",
-  );
-  ok &&= step(
-    "registers/db suite on Galera node 2 and on the PostgreSQL primary + replica",
-    process.execPath,
-    nodeTest(SUITE),
-    {
-      REGISTERS_TEST_ONLY_SERVERS: "1",
-      REGISTERS_TEST_MYSQL_URL: GALERA[1],
-      REGISTERS_TEST_POSTGRES_URL: PRIMARY,
-      REGISTERS_TEST_POSTGRES_REPLICA_URL: REPLICA,
-      REGISTERS_TEST_REPLICA_AFTER_WRITE_MS: "1000",
-    },
-  );
-  ok &&= galeraNode2(
-    "SET GLOBAL wsrep_auto_increment_control=ON; SET GLOBAL auto_increment_increment=3; SET GLOBAL auto_increment_offset=2",
-  );
-  ok &&= step(
-    "cluster tests",
-    process.execPath,
-    nodeTest(
-      readdirSync("test/cluster")
-        .filter((f) => f.endsWith(".cluster.ts"))
-        .map((f) => join("test/cluster", f)),
-    ),
-    {
-      REGISTERS_CLUSTER_PG_PRIMARY: PRIMARY,
-      REGISTERS_CLUSTER_PG_REPLICA: REPLICA,
-      REGISTERS_CLUSTER_GALERA: GALERA.join(","),
-    },
-  );
+  if (ready) {
+    check(
+      galeraNode2(
+        "SET GLOBAL wsrep_auto_increment_control=OFF; SET GLOBAL auto_increment_increment=1; SET GLOBAL auto_increment_offset=1",
+      ),
+    );
+    check(
+      step(
+        "registers/db suite on Galera node 2 and on the PostgreSQL primary + replica",
+        process.execPath,
+        nodeTest(SUITE),
+        {
+          REGISTERS_TEST_ONLY_SERVERS: "1",
+          REGISTERS_TEST_MYSQL_URL: GALERA[1],
+          REGISTERS_TEST_POSTGRES_URL: PRIMARY,
+          REGISTERS_TEST_POSTGRES_REPLICA_URL: REPLICA,
+          REGISTERS_TEST_REPLICA_AFTER_WRITE_MS: "1000",
+        },
+      ),
+    );
+    check(
+      galeraNode2(
+        "SET GLOBAL wsrep_auto_increment_control=ON; SET GLOBAL auto_increment_increment=3; SET GLOBAL auto_increment_offset=2",
+      ),
+    );
+    check(
+      step(
+        "cluster tests",
+        process.execPath,
+        nodeTest(
+          readdirSync("test/cluster")
+            .filter((f) => f.endsWith(".cluster.ts"))
+            .map((f) => join("test/cluster", f)),
+        ),
+        {
+          REGISTERS_CLUSTER_PG_PRIMARY: PRIMARY,
+          REGISTERS_CLUSTER_PG_REPLICA: REPLICA,
+          REGISTERS_CLUSTER_GALERA: GALERA.join(","),
+        },
+      ),
+    );
+  }
 } finally {
-  if (!cluster("stop")) ok = false;
+  check(cluster("stop"));
 }
 process.exit(ok ? 0 : 1);

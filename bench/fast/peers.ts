@@ -38,6 +38,8 @@ const CALLS: Record<Op, number> = {
   update: 1000 * SCALE,
   delete: 1000 * SCALE,
 };
+/** Target duration of one side's batch (us). */
+const BATCH_US = 15_000 * SCALE;
 const OPS = ["get", "filter", "count", "insert", "update", "delete"] as const;
 type Op = (typeof OPS)[number];
 type Side = "raw" | "drizzle" | "registers" | "updateWhere";
@@ -74,8 +76,16 @@ function drizzleSide(db: BetterSqlite3.Database, table: string) {
   const d = driver.drizzle({ client: db });
   const { eq, sql, count } = core;
   const q = {
-    get: d.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare(),
-    filter: d.select().from(users).where(eq(users.grp, sql.placeholder("grp"))).prepare(),
+    get: d
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder("id")))
+      .prepare(),
+    filter: d
+      .select()
+      .from(users)
+      .where(eq(users.grp, sql.placeholder("grp")))
+      .prepare(),
     count: d
       .select({ n: count() })
       .from(users)
@@ -90,7 +100,10 @@ function drizzleSide(db: BetterSqlite3.Database, table: string) {
       .set({ name: sql.placeholder("name") })
       .where(eq(users.id, sql.placeholder("id")))
       .prepare(),
-    delete: d.delete(users).where(eq(users.id, sql.placeholder("id"))).prepare(),
+    delete: d
+      .delete(users)
+      .where(eq(users.id, sql.placeholder("id")))
+      .prepare(),
   };
   return q;
 }
@@ -112,7 +125,11 @@ async function database(label: string, url: string, index: boolean): Promise<Rec
   await User.dropSchema();
   await User.createSchema();
   await User.objects.bulkCreate(
-    Array.from({ length: ROWS }, (_, i) => ({ name: `user ${i}`, email: `user${i}@example.com`, grp: i % GROUPS })),
+    Array.from({ length: ROWS }, (_, i) => ({
+      name: `user ${i}`,
+      email: `user${i}@example.com`,
+      grp: i % GROUPS,
+    })),
   );
   const db = (User.objects.engine.driver as unknown as { db: BetterSqlite3.Database }).db;
   if (index) db.exec(`CREATE INDEX ${table}_grp ON ${table} (grp)`);
@@ -158,19 +175,28 @@ async function database(label: string, url: string, index: boolean): Promise<Rec
     insert: {
       raw: () => {
         const n = ++seq;
-        created.raw.push(Number(raw.insert.run(`raw ${n}`, `raw${n}@example.com`, n % GROUPS).lastInsertRowid));
+        created.raw.push(
+          Number(raw.insert.run(`raw ${n}`, `raw${n}@example.com`, n % GROUPS).lastInsertRowid),
+        );
       },
       drizzle: dz
         ? () => {
             const n = ++seq;
             created.drizzle.push(
-              Number(dz.insert.run({ name: `dz ${n}`, email: `dz${n}@example.com`, grp: n % GROUPS }).lastInsertRowid),
+              Number(
+                dz.insert.run({ name: `dz ${n}`, email: `dz${n}@example.com`, grp: n % GROUPS })
+                  .lastInsertRowid,
+              ),
             );
           }
         : undefined,
       registers: async () => {
         const n = ++seq;
-        const user = await User.objects.create({ name: `reg ${n}`, email: `reg${n}@example.com`, grp: n % GROUPS });
+        const user = await User.objects.create({
+          name: `reg ${n}`,
+          email: `reg${n}@example.com`,
+          grp: n % GROUPS,
+        });
         created.registers.push(user.id as number);
       },
     },
@@ -191,20 +217,29 @@ async function database(label: string, url: string, index: boolean): Promise<Rec
   // insert and delete run round by round together, so every delete finds a row its side inserted.
   for (const op of OPS) {
     if (op === "delete") continue;
-    const sides = Object.entries(fns[op]).filter(([, fn]) => fn !== undefined) as Array<[Side, () => unknown]>;
-    const partner = op === "insert" ? (Object.entries(fns.delete).filter(([, fn]) => fn) as Array<[Side, () => unknown]>) : null;
+    const sides = Object.entries(fns[op]).filter(([, fn]) => fn !== undefined) as Array<
+      [Side, () => unknown]
+    >;
+    const partner =
+      op === "insert"
+        ? (Object.entries(fns.delete).filter(([, fn]) => fn) as Array<[Side, () => unknown]>)
+        : null;
     const times: Record<string, number[]> = {};
     const partnerTimes: Record<string, number[]> = {};
+    // Calls per batch: about BATCH_US of the raw side (a full-scan count is 1,000x a get), at most CALLS.
+    const probe = await timed(sides[0][1], 20);
+    const calls = Math.max(5, Math.min(CALLS[op], Math.round(BATCH_US / probe)));
+    if (partner) for (let i = 0; i < 21; i++) partner[0][1](); // the rows of the raw side's probe
     for (let round = -3; round < ROUNDS; round++) {
       const order = sides.map((_, i) => sides[(i + Math.max(round, 0)) % sides.length]);
       for (const [side, fn] of order) {
-        const us = await timed(fn, CALLS[op]);
+        const us = await timed(fn, calls);
         if (round >= 0) (times[side] ??= []).push(us);
       }
       if (partner) {
         const porder = partner.map((_, i) => partner[(i + Math.max(round, 0)) % partner.length]);
         for (const [side, fn] of porder) {
-          const us = await timed(fn, CALLS.delete);
+          const us = await timed(fn, calls);
           if (round >= 0) (partnerTimes[side] ??= []).push(us);
         }
       }
@@ -212,10 +247,19 @@ async function database(label: string, url: string, index: boolean): Promise<Rec
     out[op] = cell(times);
     if (partner) out.delete = cell(partnerTimes);
   }
-  console.log(`\n${label}, ${index ? "with" : "without"} an index on grp (${ROWS.toLocaleString("en")} rows, ${ROUNDS} rounds)`);
+  console.log(
+    `\n${label}, ${index ? "with" : "without"} an index on grp (${ROWS.toLocaleString("en")} rows, ${ROUNDS} rounds)`,
+  );
   console.log(
     markdownTable(
-      ["operation", "raw us/op", "Drizzle .prepare()", "registers", "registers / raw (IQR)", "registers / Drizzle"],
+      [
+        "operation",
+        "raw us/op",
+        "Drizzle .prepare()",
+        "registers",
+        "registers / raw (IQR)",
+        "registers / Drizzle",
+      ],
       OPS.flatMap((op) => {
         const c = out[op];
         const rows = [
@@ -229,7 +273,14 @@ async function database(label: string, url: string, index: boolean): Promise<Rec
           ],
         ];
         if (op === "update" && c.ratio.updateWhere)
-          rows.push(["update (updateWhere, RETURNING)", fmt(c.us.raw), "-", `${fmt(c.ratio.updateWhere.median)}x`, spread(c.ratio.updateWhere), "-"]);
+          rows.push([
+            "update (updateWhere, RETURNING)",
+            fmt(c.us.raw),
+            "-",
+            `${fmt(c.ratio.updateWhere.median)}x`,
+            spread(c.ratio.updateWhere),
+            "-",
+          ]);
         return rows;
       }),
       ["left", "right", "right", "right", "right", "right"],
@@ -253,7 +304,11 @@ function cell(times: Record<string, number[]>): Cell {
   for (const [side, list] of Object.entries(times)) us[side as Side] = median(list);
   const ratio: Cell["ratio"] = {};
   const ratios = (a: string, b: string) => times[a].map((t, i) => t / times[b][i]);
-  const stats = (list: number[]) => ({ median: median(list), q1: quantile(list, 0.25), q3: quantile(list, 0.75) });
+  const stats = (list: number[]) => ({
+    median: median(list),
+    q1: quantile(list, 0.25),
+    q3: quantile(list, 0.75),
+  });
   for (const side of Object.keys(times)) if (side !== "raw") ratio[side as Side] = stats(ratios(side, "raw"));
   const c: Cell = { us, ratio };
   if (times.drizzle) c.vsDrizzle = stats(ratios("registers", "drizzle"));
@@ -292,7 +347,11 @@ async function childMain(mode: string, file: string) {
   if (mode === "seed") {
     await Plain.createSchema();
     await Plain.objects.bulkCreate(
-      Array.from({ length: MEMORY_ROWS }, (_, i) => ({ name: `user ${i}`, email: `user${i}@example.com`, grp: i % 1000 })),
+      Array.from({ length: MEMORY_ROWS }, (_, i) => ({
+        name: `user ${i}`,
+        email: `user${i}@example.com`,
+        grp: i % 1000,
+      })),
     );
     await Plain.objects.engine.driver?.exec("CREATE INDEX mem_users_grp ON mem_users (grp)");
     await disposeAll();
@@ -324,13 +383,29 @@ async function childMain(mode: string, file: string) {
   await Plain.objects.count();
   const times: Record<string, number[]> = { plain: [], decorated: [] };
   for (let round = -3; round < ROUNDS; round++) {
-    for (const [name, model] of round % 2 ? ([["decorated", Decorated], ["plain", Plain]] as const) : ([["plain", Plain], ["decorated", Decorated]] as const)) {
+    for (const [name, model] of round % 2
+      ? ([
+          ["decorated", Decorated],
+          ["plain", Plain],
+        ] as const)
+      : ([
+          ["plain", Plain],
+          ["decorated", Decorated],
+        ] as const)) {
       const us = await timed(() => model.objects.filter({ grp: (round * 7 + 3) % 1000 }), 20 * SCALE);
       if (round >= 0) times[name].push(us);
     }
   }
   const ratios = times.decorated.map((t, i) => t / times.plain[i]);
-  console.log(JSON.stringify({ plain: median(times.plain), decorated: median(times.decorated), ratio: median(ratios), q1: quantile(ratios, 0.25), q3: quantile(ratios, 0.75) }));
+  console.log(
+    JSON.stringify({
+      plain: median(times.plain),
+      decorated: median(times.decorated),
+      ratio: median(ratios),
+      q1: quantile(ratios, 0.25),
+      q3: quantile(ratios, 0.75),
+    }),
+  );
   await disposeAll();
 }
 
@@ -342,21 +417,36 @@ async function main() {
       ["in memory", "sqlite::memory:?driver=better-sqlite3"],
       ["WAL file", `sqlite:///${join(dir, "peers.db")}?driver=better-sqlite3`],
     ] as const) {
-      for (const index of [false, true]) results[`${label}${index ? ", index" : ", no index"}`] = await database(label, url, index);
+      for (const index of [false, true])
+        results[`${label}${index ? ", index" : ", no index"}`] = await database(label, url, index);
     }
     await disposeAll();
     const memFile = join(dir, "memory.db");
     child("seed", memFile);
-    const memory = { raw: child("raw", memFile), plain: child("plain", memFile), decorated: child("decorated", memFile) };
+    const memory = {
+      raw: child("raw", memFile),
+      plain: child("plain", memFile),
+      decorated: child("decorated", memFile),
+    };
     const decorated = child("reads", memFile);
-    console.log(`\nMemory per row, ${MEMORY_ROWS.toLocaleString("en")} rows via filter() (heap after GC, one process each)`);
+    console.log(
+      `\nMemory per row, ${MEMORY_ROWS.toLocaleString("en")} rows via filter() (heap after GC, one process each)`,
+    );
     console.log(
       markdownTable(
         ["rows", "bytes per row", "ratio to raw"],
         [
           ["plain objects, raw better-sqlite3", fmt(memory.raw.bytesPerRow), "1.00x"],
-          ["registers, model without relationships", fmt(memory.plain.bytesPerRow), `${fmt(memory.plain.bytesPerRow / memory.raw.bytesPerRow)}x`],
-          ["registers, model with a decorated relationship", fmt(memory.decorated.bytesPerRow), `${fmt(memory.decorated.bytesPerRow / memory.raw.bytesPerRow)}x`],
+          [
+            "registers, model without relationships",
+            fmt(memory.plain.bytesPerRow),
+            `${fmt(memory.plain.bytesPerRow / memory.raw.bytesPerRow)}x`,
+          ],
+          [
+            "registers, model with a decorated relationship",
+            fmt(memory.decorated.bytesPerRow),
+            `${fmt(memory.decorated.bytesPerRow / memory.raw.bytesPerRow)}x`,
+          ],
         ],
         ["left", "right", "right"],
       ),
@@ -365,7 +455,15 @@ async function main() {
       `\nDecorated relationship vs none, filter 100 rows: ${fmt(decorated.plain)} us vs ${fmt(decorated.decorated)} us, ratio ${fmt(decorated.ratio)}x (IQR ${fmt(decorated.q1)}-${fmt(decorated.q3)})`,
     );
     const out = process.env.BENCH_OUT;
-    if (out) writeFileSync(out, JSON.stringify({ drizzle: drizzleLib?.version ?? null, rounds: ROUNDS, results, memory, decorated }, null, 2));
+    if (out)
+      writeFileSync(
+        out,
+        JSON.stringify(
+          { drizzle: drizzleLib?.version ?? null, rounds: ROUNDS, results, memory, decorated },
+          null,
+          2,
+        ),
+      );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,12 +11,14 @@
 // over rounds; the interquartile range of the per-round ratios is the spread.
 // `BENCH_OUT=file.json` also writes the figures as JSON.
 import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import type PgModule from "pg";
 import { databaseRegistry, disposeAll, HasMany, type ManagerOf, Model } from "../../src/db/index.js";
 import { envNumber, postgresUrl } from "../src/harness/env.ts";
 import { median, quantile } from "../src/harness/stats.ts";
 import { markdownTable } from "../src/harness/table.ts";
-import { rootImport } from "./_root.ts";
+import { ROOT, rootImport } from "./_root.ts";
 
 const { z } = await rootImport<typeof import("zod")>("zod");
 
@@ -27,7 +29,13 @@ const SCALE = envNumber("BENCH_SCALE", 1);
 const SECONDS = envNumber("BENCH_SECONDS", 10);
 const CLIENTS = envNumber("BENCH_CONCURRENCY", 32);
 const POOL = 10;
-const CALLS = { get: 400 * SCALE, filter: 60 * SCALE, count: 400 * SCALE, insert: 300 * SCALE, update: 300 * SCALE };
+const CALLS = {
+  get: 400 * SCALE,
+  filter: 60 * SCALE,
+  count: 400 * SCALE,
+  insert: 300 * SCALE,
+  update: 300 * SCALE,
+};
 
 interface RawSide {
   name: string;
@@ -44,7 +52,11 @@ interface RawSide {
 }
 
 const bulkRows = (run: number) =>
-  Array.from({ length: 10_000 }, (_, k) => ({ name: `bulk ${run}-${k}`, email: `bulk-${run}-${k}@example.com`, grp: k % GROUPS }));
+  Array.from({ length: 10_000 }, (_, k) => ({
+    name: `bulk ${run}-${k}`,
+    email: `bulk-${run}-${k}@example.com`,
+    grp: k % GROUPS,
+  }));
 
 async function pgSide(url: string): Promise<RawSide> {
   const { default: pg } = await rootImport<{ default: typeof PgModule }>("pg");
@@ -55,10 +67,18 @@ async function pgSide(url: string): Promise<RawSide> {
     name: "raw pg",
     get: async (id) => (await q("b_get", `SELECT ${cols} FROM b_users WHERE id = $1`, [id])).rows[0],
     filter: async (grp) => (await q("b_filter", `SELECT ${cols} FROM b_users WHERE grp = $1`, [grp])).rows,
-    count: async (grp) => Number((await q("b_count", "SELECT COUNT(*) AS n FROM b_users WHERE grp = $1", [grp])).rows[0].n),
+    count: async (grp) =>
+      Number((await q("b_count", "SELECT COUNT(*) AS n FROM b_users WHERE grp = $1", [grp])).rows[0].n),
     insert: async (n) =>
-      (await q("b_insert", "INSERT INTO b_users (name, email, grp) VALUES ($1, $2, $3) RETURNING id", [`raw ${n}`, `raw${n}@example.com`, n % GROUPS])).rows[0].id,
-    update: async (id, name) => (await q("b_update", "UPDATE b_users SET name = $1 WHERE id = $2", [name, id])).rowCount ?? 0,
+      (
+        await q("b_insert", "INSERT INTO b_users (name, email, grp) VALUES ($1, $2, $3) RETURNING id", [
+          `raw ${n}`,
+          `raw${n}@example.com`,
+          n % GROUPS,
+        ])
+      ).rows[0].id,
+    update: async (id, name) =>
+      (await q("b_update", "UPDATE b_users SET name = $1 WHERE id = $2", [name, id])).rowCount ?? 0,
     bulk: async (run) => {
       const rows = bulkRows(run);
       await q(
@@ -70,12 +90,21 @@ async function pgSide(url: string): Promise<RawSide> {
     lazy: async (grp) => {
       const users = (await q("b_filter", `SELECT ${cols} FROM b_users WHERE grp = $1`, [grp])).rows;
       const out = [];
-      for (const user of users) out.push({ user, posts: (await q("b_posts", "SELECT id, user_id, title FROM b_posts WHERE user_id = $1", [user.id])).rows });
+      for (const user of users)
+        out.push({
+          user,
+          posts: (await q("b_posts", "SELECT id, user_id, title FROM b_posts WHERE user_id = $1", [user.id]))
+            .rows,
+        });
       return out;
     },
     include: async (grp) => {
       const users = (await q("b_filter", `SELECT ${cols} FROM b_users WHERE grp = $1`, [grp])).rows;
-      const posts = (await q("b_any", "SELECT id, user_id, title FROM b_posts WHERE user_id = ANY($1) ORDER BY id", [users.map((u) => u.id)])).rows;
+      const posts = (
+        await q("b_any", "SELECT id, user_id, title FROM b_posts WHERE user_id = ANY($1) ORDER BY id", [
+          users.map((u) => u.id),
+        ])
+      ).rows;
       const by = new Map<number, unknown[]>(users.map((u) => [u.id, []]));
       for (const p of posts) by.get(p.user_id)?.push(p);
       return users.map((user) => ({ user, posts: by.get(user.id) }));
@@ -86,7 +115,9 @@ async function pgSide(url: string): Promise<RawSide> {
 }
 
 async function mysqlSide(url: string): Promise<RawSide> {
-  const mysql = await rootImport<typeof import("mysql2/promise")>("mysql2/promise");
+  const mysql = createRequire(join(ROOT, "package.json"))(
+    "mysql2/promise",
+  ) as typeof import("mysql2/promise");
   const pool = mysql.createPool({ uri: url, connectionLimit: POOL });
   const cols = "id, name, email, grp";
   const x = async (sql: string, values: unknown[]) => (await pool.execute(sql, values as never))[0] as any;
@@ -95,8 +126,16 @@ async function mysqlSide(url: string): Promise<RawSide> {
     get: async (id) => (await x(`SELECT ${cols} FROM b_users WHERE id = ?`, [id]))[0],
     filter: (grp) => x(`SELECT ${cols} FROM b_users WHERE grp = ?`, [grp]),
     count: async (grp) => Number((await x("SELECT COUNT(*) AS n FROM b_users WHERE grp = ?", [grp]))[0].n),
-    insert: async (n) => (await x("INSERT INTO b_users (name, email, grp) VALUES (?, ?, ?)", [`raw ${n}`, `raw${n}@example.com`, n % GROUPS])).insertId,
-    update: async (id, name) => (await x("UPDATE b_users SET name = ? WHERE id = ?", [name, id])).affectedRows,
+    insert: async (n) =>
+      (
+        await x("INSERT INTO b_users (name, email, grp) VALUES (?, ?, ?)", [
+          `raw ${n}`,
+          `raw${n}@example.com`,
+          n % GROUPS,
+        ])
+      ).insertId,
+    update: async (id, name) =>
+      (await x("UPDATE b_users SET name = ? WHERE id = ?", [name, id])).affectedRows,
     bulk: async (run) => {
       const rows = bulkRows(run);
       const conn = await pool.getConnection();
@@ -117,13 +156,20 @@ async function mysqlSide(url: string): Promise<RawSide> {
     lazy: async (grp) => {
       const users = await x(`SELECT ${cols} FROM b_users WHERE grp = ?`, [grp]);
       const out = [];
-      for (const user of users) out.push({ user, posts: await x("SELECT id, user_id, title FROM b_posts WHERE user_id = ?", [user.id]) });
+      for (const user of users)
+        out.push({
+          user,
+          posts: await x("SELECT id, user_id, title FROM b_posts WHERE user_id = ?", [user.id]),
+        });
       return out;
     },
     include: async (grp) => {
       const users = await x(`SELECT ${cols} FROM b_users WHERE grp = ?`, [grp]);
       const ids = users.map((u: { id: number }) => u.id);
-      const posts = await x(`SELECT id, user_id, title FROM b_posts WHERE user_id IN (${ids.map(() => "?").join(", ")}) ORDER BY id`, ids);
+      const posts = await x(
+        `SELECT id, user_id, title FROM b_posts WHERE user_id IN (${ids.map(() => "?").join(", ")}) ORDER BY id`,
+        ids,
+      );
       const by = new Map<number, unknown[]>(ids.map((id: number) => [id, []]));
       for (const p of posts) by.get(p.user_id)?.push(p);
       return users.map((user: { id: number }) => ({ user, posts: by.get(user.id) }));
@@ -135,7 +181,12 @@ async function mysqlSide(url: string): Promise<RawSide> {
 
 function models(url: string) {
   @databaseRegistry(url, { tableName: "b_users", uniqueFields: ["email"] })
-  class User extends Model({ id: z.int().nullable().default(null), name: z.string(), email: z.string(), grp: z.int() }) {
+  class User extends Model({
+    id: z.int().nullable().default(null),
+    name: z.string(),
+    email: z.string(),
+    grp: z.int(),
+  }) {
     declare static readonly objects: ManagerOf<typeof User>;
     @HasMany(() => Post, { foreignKey: "user_id" }) accessor posts!: Promise<Post[]>;
   }
@@ -147,7 +198,11 @@ function models(url: string) {
 }
 
 type Stats = { median: number; q1: number; q3: number };
-const stats = (list: number[]): Stats => ({ median: median(list), q1: quantile(list, 0.25), q3: quantile(list, 0.75) });
+const stats = (list: number[]): Stats => ({
+  median: median(list),
+  q1: quantile(list, 0.25),
+  q3: quantile(list, 0.75),
+});
 
 async function timed(fn: () => Promise<unknown>, calls: number): Promise<number> {
   const t = performance.now();
@@ -167,12 +222,17 @@ async function rounds(sides: Array<[string, () => Promise<unknown>]>, calls: num
   }
   const base = sides[0][0];
   const out: Record<string, { us: number; ratio: Stats }> = {};
-  for (const [name] of sides) out[name] = { us: median(times[name]), ratio: stats(times[name].map((t, i) => t / times[base][i])) };
+  for (const [name] of sides)
+    out[name] = { us: median(times[name]), ratio: stats(times[name].map((t, i) => t / times[base][i])) };
   return out;
 }
 
 /** Requests per second of `clients` concurrent loops of `fn` for `seconds`. */
-async function throughput(fn: (i: number) => Promise<unknown>, clients: number, seconds: number): Promise<number> {
+async function throughput(
+  fn: (i: number) => Promise<unknown>,
+  clients: number,
+  seconds: number,
+): Promise<number> {
   let done = 0;
   const end = performance.now() + seconds * 1000;
   const start = performance.now();
@@ -196,8 +256,16 @@ async function server(kind: "postgres" | "mysql", url: string) {
   await User.dropSchema();
   await User.createSchema();
   await Post.createSchema();
-  await User.objects.bulkCreate(Array.from({ length: ROWS }, (_, i) => ({ name: `user ${i}`, email: `user${i}@example.com`, grp: i % GROUPS })));
-  await Post.objects.bulkCreate(Array.from({ length: ROWS * 10 }, (_, i) => ({ user_id: (i % ROWS) + 1, title: `post ${i}` })));
+  await User.objects.bulkCreate(
+    Array.from({ length: ROWS }, (_, i) => ({
+      name: `user ${i}`,
+      email: `user${i}@example.com`,
+      grp: i % GROUPS,
+    })),
+  );
+  await Post.objects.bulkCreate(
+    Array.from({ length: ROWS * 10 }, (_, i) => ({ user_id: (i % ROWS) + 1, title: `post ${i}` })),
+  );
   await raw.exec("CREATE INDEX b_users_grp ON b_users (grp)");
   await raw.exec("CREATE INDEX b_posts_user ON b_posts (user_id)");
   await raw.exec(kind === "postgres" ? "ANALYZE b_users" : "ANALYZE TABLE b_users");
@@ -213,13 +281,37 @@ async function server(kind: "postgres" | "mysql", url: string) {
   let seq = 0;
   const reg = User.objects;
   const results: Record<string, Record<string, { us: number; ratio: Stats }>> = {};
-  results.get = await rounds([[raw.name, () => raw.get(id())], ["registers", () => reg.get(id())]], CALLS.get);
-  results.filter = await rounds([[raw.name, () => raw.filter(grp())], ["registers", () => reg.filter({ grp: grp() })]], CALLS.filter);
-  results.count = await rounds([[raw.name, () => raw.count(grp())], ["registers", () => reg.count({ grp: grp() })]], CALLS.count);
+  results.get = await rounds(
+    [
+      [raw.name, () => raw.get(id())],
+      ["registers", () => reg.get(id())],
+    ],
+    CALLS.get,
+  );
+  results.filter = await rounds(
+    [
+      [raw.name, () => raw.filter(grp())],
+      ["registers", () => reg.filter({ grp: grp() })],
+    ],
+    CALLS.filter,
+  );
+  results.count = await rounds(
+    [
+      [raw.name, () => raw.count(grp())],
+      ["registers", () => reg.count({ grp: grp() })],
+    ],
+    CALLS.count,
+  );
   results.insert = await rounds(
     [
       [raw.name, () => raw.insert(++seq)],
-      ["registers", () => { const n = ++seq; return reg.create({ name: `reg ${n}`, email: `reg${n}@example.com`, grp: n % GROUPS }); }],
+      [
+        "registers",
+        () => {
+          const n = ++seq;
+          return reg.create({ name: `reg ${n}`, email: `reg${n}@example.com`, grp: n % GROUPS });
+        },
+      ],
     ],
     CALLS.insert,
   );
@@ -244,16 +336,22 @@ async function server(kind: "postgres" | "mysql", url: string) {
     [
       [`${raw.name} lazy`, () => raw.lazy(grp())],
       [`${raw.name} include`, () => raw.include(grp())],
-      ["registers lazy", async () => {
-        const users = await reg.filter({ grp: grp() });
-        const out = [];
-        for (const user of users) out.push({ user, posts: await user.posts });
-        return out;
-      }],
-      ["registers include", async () => {
-        const users = await reg.filter({ grp: grp() }, { include: ["posts"] });
-        return Promise.all(users.map(async (user) => ({ user, posts: await user.posts })));
-      }],
+      [
+        "registers lazy",
+        async () => {
+          const users = await reg.filter({ grp: grp() });
+          const out = [];
+          for (const user of users) out.push({ user, posts: await user.posts });
+          return out;
+        },
+      ],
+      [
+        "registers include",
+        async () => {
+          const users = await reg.filter({ grp: grp() }, { include: ["posts"] });
+          return Promise.all(users.map(async (user) => ({ user, posts: await user.posts })));
+        },
+      ],
     ],
     2 * SCALE,
     Math.max(3, Math.round(ROUNDS / 2)),
@@ -262,26 +360,54 @@ async function server(kind: "postgres" | "mysql", url: string) {
   const concurrency: Record<string, number[]> = { raw: [], registers: [] };
   for (let round = 0; round < 2; round++) {
     for (const side of round % 2 ? (["registers", "raw"] as const) : (["raw", "registers"] as const)) {
-      const fn = side === "raw" ? (i: number) => raw.get(((i * 7919) % ROWS) + 1) : (i: number) => reg.get(((i * 7919) % ROWS) + 1);
+      const fn =
+        side === "raw"
+          ? (i: number) => raw.get(((i * 7919) % ROWS) + 1)
+          : (i: number) => reg.get(((i * 7919) % ROWS) + 1);
       concurrency[side].push(await throughput(fn, CLIENTS, SECONDS / 2));
     }
   }
   const conc = { raw: median(concurrency.raw), registers: median(concurrency.registers) };
 
   const label = kind === "postgres" ? "PostgreSQL" : "MariaDB/MySQL";
-  console.log(`\n${label} (${new URL(url).host}), ${ROWS.toLocaleString("en")} rows, pools of ${POOL}, ${ROUNDS} rounds`);
+  console.log(
+    `\n${label} (${new URL(url).host}), ${ROWS.toLocaleString("en")} rows, pools of ${POOL}, ${ROUNDS} rounds`,
+  );
   const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
   const rowsOut: string[][] = [];
   for (const op of ["get", "filter", "count", "insert", "update", "bulk"]) {
     const c = results[op];
-    rowsOut.push([op === "update" ? "update (updateCount)" : op === "bulk" ? "bulkCreate 10,000" : op, fmt(c[raw.name].us), fmt(c.registers.us), `${fmt(c.registers.ratio.median)}x`, `${fmt(c.registers.ratio.q1)}-${fmt(c.registers.ratio.q3)}`]);
-    if (op === "update") rowsOut.push(["update (updateWhere, RETURNING)", fmt(c[raw.name].us), fmt(c.updateWhere.us), `${fmt(c.updateWhere.ratio.median)}x`, `${fmt(c.updateWhere.ratio.q1)}-${fmt(c.updateWhere.ratio.q3)}`]);
+    rowsOut.push([
+      op === "update" ? "update (updateCount)" : op === "bulk" ? "bulkCreate 10,000" : op,
+      fmt(c[raw.name].us),
+      fmt(c.registers.us),
+      `${fmt(c.registers.ratio.median)}x`,
+      `${fmt(c.registers.ratio.q1)}-${fmt(c.registers.ratio.q3)}`,
+    ]);
+    if (op === "update")
+      rowsOut.push([
+        "update (updateWhere, RETURNING)",
+        fmt(c[raw.name].us),
+        fmt(c.updateWhere.us),
+        `${fmt(c.updateWhere.ratio.median)}x`,
+        `${fmt(c.updateWhere.ratio.q1)}-${fmt(c.updateWhere.ratio.q3)}`,
+      ]);
   }
-  console.log(markdownTable(["operation", `${raw.name} us/op`, "registers us/op", "ratio", "IQR"], rowsOut, ["left", "right", "right", "right", "right"]));
+  console.log(
+    markdownTable(["operation", `${raw.name} us/op`, "registers us/op", "ratio", "IQR"], rowsOut, [
+      "left",
+      "right",
+      "right",
+      "right",
+      "right",
+    ]),
+  );
   console.log(
     `include 100x10: ${raw.name} lazy/include ${fmt(lazyOver(`${raw.name} lazy`, `${raw.name} include`))}x, registers lazy/include ${fmt(lazyOver("registers lazy", "registers include"))}x (registers include ${fmt(eager["registers include"].us)} us, raw include ${fmt(eager[`${raw.name} include`].us)} us)`,
   );
-  console.log(`${CLIENTS} clients x ${SECONDS} s get by key: ${raw.name} ${conc.raw.toFixed(0)}/s, registers ${conc.registers.toFixed(0)}/s, ratio ${(conc.registers / conc.raw).toFixed(2)}`);
+  console.log(
+    `${CLIENTS} clients x ${SECONDS} s get by key: ${raw.name} ${conc.raw.toFixed(0)}/s, registers ${conc.registers.toFixed(0)}/s, ratio ${(conc.registers / conc.raw).toFixed(2)}`,
+  );
   await Post.dropSchema();
   await User.dropSchema();
   await raw.end();

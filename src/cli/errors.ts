@@ -19,12 +19,22 @@ export class FrameworkError extends Error {
   readonly code: string;
   /** Process exit code `run()` reports for this error. */
   readonly exitCode: number;
+  /**
+   * What the command reports although it failed (a check's differences, say): under `--output
+   * json|table|plain|csv` `run()` prints it on stdout like a result, writes nothing on stderr and
+   * still exits with `exitCode`; as text, the message goes to stderr as for any error.
+   */
+  readonly result?: unknown;
 
-  constructor(message: string, options: { code?: string; exitCode?: number; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { code?: string; exitCode?: number; cause?: unknown; result?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code ?? "E_FRAMEWORK";
     this.exitCode = options.exitCode ?? 1;
+    if (options.result !== undefined) this.result = options.result;
   }
 }
 

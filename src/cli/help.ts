@@ -47,7 +47,7 @@ function describeSpec(spec: ArgSpec): string {
       `default: ${JSON.stringify(spec.defaultValue, (_k, v) => (typeof v === "bigint" ? `${v}` : v))}`,
     );
   if (spec.env) bits.push(`env: ${spec.env}`);
-  if (spec.prompt) bits.push("asked for on a terminal when missing");
+  if (spec.prompt && !spec.hasDefault) bits.push("asked for on a terminal when missing");
   return bits.join(", ");
 }
 

@@ -3,9 +3,10 @@
 // import and export, their arguments read from the model's Zod schema. It reads the model
 // structurally (`schema`, and the `objects` manager's methods), so registers/cli never imports
 // registers/db; import and export (files, CSV) live in model-io.ts, loaded by `import()` when they
-// run. May import types.ts, model-types.ts, errors.ts and zod-to-args.ts.
+// run. May import types.ts, model-types.ts, errors.ts, progress.ts and zod-to-args.ts.
 import { ArgumentDefinitionError, FrameworkError, UsageError } from "./errors.js";
-import type { CommandModel, ModelField as Field } from "./model-types.js";
+import type { CommandModel, ModelField as Field, ModelIo } from "./model-types.js";
+import { progress } from "./progress.js";
 import type { ArgOptions, ArgsShape, CommandMeta, Handler, ZodLike } from "./types.js";
 import { zodToArg } from "./zod-to-args.js";
 
@@ -282,7 +283,15 @@ export function modelCommandSet(model: CommandModel, options: ModelCommandsOptio
     },
   );
 
-  const io = { model, fields, managedKey, keyField };
+  const io: ModelIo = {
+    model,
+    fields,
+    managedKey,
+    keyField,
+    fail: (message, code, cause) => new FrameworkError(message, { code, exitCode: 1, cause }),
+    usage: (message, command, code) => new UsageError(message, { command, code }),
+    progress,
+  };
   add(
     "import",
     {

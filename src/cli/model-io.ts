@@ -3,35 +3,27 @@
 // 1000 rows inside one transaction (all or nothing), with the progress bar, and names the line of
 // a bad row; export streams `iterate()` to stdout or a file with backpressure, so memory stays
 // flat. CSV through csv-parse and csv-stringify (streaming, RFC 4180). Loaded by `import()` from
-// model-commands.ts only when one of the two commands runs. May import types.ts, errors.ts,
-// progress.ts and model-types.ts.
+// model-commands.ts only when one of the two commands runs. Imports no other module of
+// registers/cli at run time (errors and the progress bar come in `ModelIo`), so the start-up file
+// shares no chunk with it. May import model-types.ts (types).
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { finished } from "node:stream/promises";
-import { FrameworkError, UsageError } from "./errors.js";
 import type { ModelField, ModelIo } from "./model-types.js";
-import { progress } from "./progress.js";
 
 type Format = "jsonl" | "csv";
 const CHUNK = 1000;
 
-function formatOf(path: string, command: string, option: string): Format {
+function formatOf(io: ModelIo, path: string, command: string, code: string): Format {
   if (/\.csv$/i.test(path)) return "csv";
   if (/\.(jsonl|ndjson|json)$/i.test(path)) return "jsonl";
-  throw new UsageError(
+  throw io.usage(
     `cannot tell the format of ${path} from its extension: pass --format jsonl or --format csv`,
-    {
-      command,
-      code: option,
-    },
+    command,
+    code,
   );
-}
-
-/** A file-level failure (missing file, bad line): exit 1 with one line. */
-function importError(message: string, cause?: unknown): FrameworkError {
-  return new FrameworkError(message, { code: "E_IMPORT", exitCode: 1, cause });
 }
 
 /** Counts line breaks (for the progress bar's total) without decoding the file. */
@@ -73,14 +65,16 @@ function decode(field: ModelField | undefined, value: unknown, fromCsv: boolean)
 
 /** Rows of the file with the line each one starts on. */
 async function* readRows(
+  io: ModelIo,
   file: string,
   format: Format,
   fields: ReadonlyMap<string, ModelField>,
 ): AsyncGenerator<{ row: Record<string, unknown>; line: number }> {
   const input = createReadStream(file);
   const opened = once(input, "open").catch((error: NodeJS.ErrnoException) => {
-    throw importError(
+    throw io.fail(
       `cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`,
+      "E_IMPORT",
       error,
     );
   });
@@ -94,10 +88,14 @@ async function* readRows(
       try {
         value = JSON.parse(text);
       } catch (error) {
-        throw importError(`line ${line} of ${file}: not valid JSON (${(error as Error).message})`, error);
+        throw io.fail(
+          `line ${line} of ${file}: not valid JSON (${(error as Error).message})`,
+          "E_IMPORT",
+          error,
+        );
       }
       if (value === null || typeof value !== "object" || Array.isArray(value))
-        throw importError(`line ${line} of ${file}: expected a JSON object, one per line`);
+        throw io.fail(`line ${line} of ${file}: expected a JSON object, one per line`, "E_IMPORT");
       const row: Record<string, unknown> = {};
       for (const [name, v] of Object.entries(value)) row[name] = decode(fields.get(name), v, false);
       yield { row, line };
@@ -117,9 +115,13 @@ async function* readRows(
       yield { row, line: info.lines };
     }
   } catch (error) {
-    if (error instanceof FrameworkError) throw error;
+    if ((error as { code?: unknown }).code === "E_IMPORT") throw error;
     const where = (error as { lines?: number }).lines;
-    throw importError(`${where ? `line ${where} of ` : ""}${file}: ${(error as Error).message}`, error);
+    throw io.fail(
+      `${where ? `line ${where} of ` : ""}${file}: ${(error as Error).message}`,
+      "E_IMPORT",
+      error,
+    );
   }
 }
 
@@ -133,19 +135,20 @@ export async function importFile(
   options: { file: string; format?: Format; command: string },
 ): Promise<string> {
   const { model } = io;
-  const format = options.format ?? formatOf(options.file, options.command, "E_IMPORT_FORMAT");
+  const format = options.format ?? formatOf(io, options.file, options.command, "E_IMPORT_FORMAT");
   const fields = new Map(io.fields.map((f) => [f.name, f]));
   let total: number;
   try {
     total = Math.max(0, (await countLines(options.file)) - (format === "csv" ? 1 : 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw importError(
+    throw io.fail(
       `cannot read ${options.file}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`,
+      "E_IMPORT",
       error,
     );
   }
-  const bar = progress({ total, label: `${options.command} ${options.file}` });
+  const bar = io.progress({ total, label: `${options.command} ${options.file}` });
   let count = 0;
   try {
     await model.objects.transaction(async () => {
@@ -159,14 +162,14 @@ export async function importFile(
           const index = (error as { rowIndex?: unknown }).rowIndex;
           if (typeof index !== "number") throw error;
           const message = (error as Error).message.replace(/^row \d+: /, "");
-          throw importError(`line ${lines[index]} of ${options.file}: ${message}`, error);
+          throw io.fail(`line ${lines[index]} of ${options.file}: ${message}`, "E_IMPORT", error);
         }
         count += rows.length;
         bar.update(count);
         rows = [];
         lines = [];
       };
-      for await (const { row, line } of readRows(options.file, format, fields)) {
+      for await (const { row, line } of readRows(io, options.file, format, fields)) {
         rows.push(row);
         lines.push(line);
         if (rows.length >= CHUNK) await flush();
@@ -207,15 +210,12 @@ export async function exportRows(
 ): Promise<string | undefined> {
   const format =
     options.format ??
-    (options.out === undefined ? "jsonl" : formatOf(options.out, options.command, "E_EXPORT_FORMAT"));
+    (options.out === undefined ? "jsonl" : formatOf(io, options.out, options.command, "E_EXPORT_FORMAT"));
   const target: NodeJS.WritableStream =
     options.out === undefined ? process.stdout : createWriteStream(options.out);
   if (options.out !== undefined)
     await once(target as NodeJS.EventEmitter, "open").catch((error: Error) => {
-      throw new FrameworkError(`cannot write ${options.out}: ${error.message}`, {
-        code: "E_EXPORT",
-        cause: error,
-      });
+      throw io.fail(`cannot write ${options.out}: ${error.message}`, "E_EXPORT", error);
     });
   let sink: NodeJS.WritableStream = target;
   let stringifier: (NodeJS.WritableStream & { end(cb?: () => void): unknown }) | undefined;

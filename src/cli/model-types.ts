@@ -62,10 +62,23 @@ export interface ModelField {
   readonly description?: string;
 }
 
-/** What model-io.ts receives about the model. @internal */
+/**
+ * What model-io.ts receives: the model, and the error and progress helpers it uses (passed in, so
+ * that the lazily loaded file imports no other module of registers/cli and the bundle keeps every
+ * shared module in the start-up file). @internal
+ */
 export interface ModelIo {
   readonly model: CommandModel;
   readonly fields: readonly ModelField[];
   readonly managedKey: boolean;
   readonly keyField: string;
+  /** A one-line failure (exit 1) with a stable code. */
+  readonly fail: (message: string, code: string, cause?: unknown) => Error;
+  /** A usage error (exit 2) of `command`. */
+  readonly usage: (message: string, command: string, code: string) => Error;
+  /** `progress()` of progress.ts. */
+  readonly progress: (options: { total?: number; label?: string }) => {
+    update(done: number): void;
+    done(): void;
+  };
 }

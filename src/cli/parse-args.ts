@@ -349,7 +349,8 @@ export function parseCommandArgs(
       });
       continue;
     }
-    if (spec.prompt && options.interactive && spec.kind !== "flag") pending.push(spec);
+    // A default is an answer: only an argument without one is asked for.
+    if (spec.prompt && options.interactive && spec.kind !== "flag" && !spec.hasDefault) pending.push(spec);
     else if (spec.kind === "positional" || spec.required) {
       const hint = spec.env ? ` (or set ${spec.env})` : "";
       const what = spec.kind === "positional" ? "argument" : "option";

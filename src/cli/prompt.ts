@@ -14,15 +14,17 @@ function cancelled(): FrameworkError {
   return new FrameworkError("Cancelled: nothing was changed", { code: "E_CANCELLED", exitCode: 130 });
 }
 
+/** `user name (<user>)`, or the bare name without a description; how to give many values. */
 function label(spec: ArgSpec): string {
-  const name = spec.kind === "positional" ? spec.flag.slice(2) : spec.flag.slice(2);
   const hint = spec.multiple ? " (several: separate with spaces or commas)" : "";
-  return `${spec.description ?? name}${spec.description ? ` (${displayName(spec)})` : ""}${hint}`;
+  const text = spec.description ? `${spec.description} (${displayName(spec)})` : spec.flag.slice(2);
+  return `${text}${hint}`;
 }
 
 /**
- * Asks for each spec in turn and returns the values by handler key, validated as if they had been
- * typed on the command line; a wrong answer is explained and asked again.
+ * Asks for each spec in turn (none has a default: the parser only leaves those without one) and
+ * returns the values by handler key, validated as if they had been typed on the command line; a
+ * wrong answer is explained and asked again.
  * @internal
  */
 export async function askFor(specs: readonly ArgSpec[], command: string): Promise<Record<string, unknown>> {
@@ -42,26 +44,16 @@ export async function askFor(specs: readonly ArgSpec[], command: string): Promis
     let answer: unknown;
     if (spec.type === "choice" && !spec.multiple) {
       const options = (spec.choices ?? []).map((c) => ({ value: String(c), label: String(c) }));
-      answer = await select({
-        message: label(spec),
-        options,
-        initialValue: spec.hasDefault ? String(spec.defaultValue) : undefined,
-      });
+      answer = await select({ message: label(spec), options });
       if (!isCancel(answer)) {
         const problem = validate(answer as string);
         if (problem !== undefined)
           throw new UsageError(`invalid value for ${displayName(spec)}: ${problem}`, { command });
       }
     } else if (spec.secret) answer = await password({ message: label(spec), mask: "*", validate });
-    else
-      answer = await text({
-        message: label(spec),
-        initialValue:
-          spec.hasDefault && spec.defaultValue !== undefined ? String(spec.defaultValue) : undefined,
-        validate,
-      });
+    else answer = await text({ message: label(spec), validate });
     if (isCancel(answer)) throw cancelled();
-    validate(answer as string);
+    validate(answer as string); // sets `value` from the accepted answer
     values[spec.key] = value;
   }
   return values;

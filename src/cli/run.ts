@@ -58,7 +58,8 @@ export interface RunOptions {
 /**
  * Parses `argv`, dispatches, prints the result, and reports an exit code through `exit`:
  * 0 on success, help and `--version`; 1 when no command is given (help goes to stderr) or the
- * handler throws (`Error: <message>`, the stack only with `--verbose`); 2 for usage errors
+ * handler throws (`Error: <message>`, the stack only with `--verbose`; under `--output`, a
+ * `FrameworkError` with a `result` prints that result on stdout instead); 2 for usage errors
  * (`error: <message>` plus the command's usage) and unknown commands (with "Did you mean ...?").
  * Resolves to the handler's result (`undefined` after an error); never rejects, never exits.
  *
@@ -179,6 +180,11 @@ export async function run(
     }).then(() => code);
   };
   const context = { verbose: parsed.verbose, output, stderr, quiet: parsed.quiet, interactive, rerun };
+  const print = (result: unknown) => {
+    if (options.printResult === false || parsed.quiet || result === undefined || result === null) return;
+    const text = formatResult(result, output, { tty: stdout.isTTY === true });
+    if (text !== "" || output !== "csv") stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  };
   return runContext.run(context, async () => {
     let result: unknown;
     try {
@@ -200,12 +206,14 @@ export async function run(
         args,
       );
     } catch (error) {
-      return report(error, parsed.command);
+      // A failure that carries a result (`FrameworkError.result`) is data under --output: stdout only.
+      if (output === undefined || !(error instanceof FrameworkError) || error.result === undefined)
+        return report(error, parsed.command);
+      print(error.result);
+      exit(error.exitCode);
+      return undefined;
     }
-    if (options.printResult !== false && !parsed.quiet && result !== undefined && result !== null) {
-      const text = formatResult(result, output, { tty: stdout.isTTY === true });
-      if (text !== "" || output !== "csv") stdout.write(text.endsWith("\n") ? text : `${text}\n`);
-    }
+    print(result);
     exit(0);
     return result;
   });

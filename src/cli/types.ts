@@ -52,7 +52,7 @@ export interface ArgOptions {
   readonly short?: string;
   /** Environment variable that fills the argument when the command line leaves it out (before the default). */
   readonly env?: string;
-  /** Ask for the value on a terminal when it is missing (a choice list for `choices`). */
+  /** Ask for the value on a terminal when it is missing and has no default (a choice list for `choices`). */
   readonly prompt?: boolean;
   /** A secret: prompted with hidden input, never shown in help (defaults) or echoed in errors. */
   readonly secret?: boolean;

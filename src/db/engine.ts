@@ -116,8 +116,9 @@ export class Engine {
 
   /**
    * Internal (`databaseRegistry({ replicas })`, `useReplicas()`): reads of this database outside
-   * transactions go to these replicas from its next opening on. A second, different configuration
-   * is a `ConfigurationError` (every model on one URL shares one engine).
+   * transactions go to these replicas. Call before the first use (else `ConfigurationError`); a
+   * second, different configuration is a `ConfigurationError` too (every model on one URL shares
+   * one engine).
    *
    * @example
    * ```ts
@@ -154,8 +155,11 @@ export class Engine {
     const wrap = this.#instrument;
     const primary = wrap === null ? raw : wrap(raw, "primary");
     if (this.#replicas === null) return primary;
-    this.#replicaSet ??= new ReplicaSet(this.#replicas, async (url) =>
-      (await loadServerDialect(url, schemeOf(url) ?? "")).createDriver(),
+    const dialect = this.dialect;
+    this.#replicaSet ??= new ReplicaSet(
+      this.#replicas,
+      async (url) => (await loadServerDialect(url, schemeOf(url) ?? "")).createDriver(),
+      (error) => dialect?.classifyError(error).kind === "serialization",
     );
     if (wrap !== null) return new ReplicaRouter(primary, this.#replicaSet, wrap);
     this.#plainRouter ??= new ReplicaRouter(primary, this.#replicaSet, (driver) => driver);

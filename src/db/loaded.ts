@@ -2,7 +2,7 @@
  * Instances of rows read back or written, built without the model's constructors: a per-model class
  * with one private slot per column (the dirty-tracking snapshot, the key's slot holding the
  * persisted key), constructed with `Reflect.construct(..., model)` so the instance has the model's
- * prototype. Its fields are set by the caller. Compared with `new Model()` plus a snapshot object, a
+ * prototype. Compared with `new Model()` plus a snapshot object, a
  * row costs one object instead of two and runs no field initializers: in particular none of the
  * per-instance storage compiled `accessor` relationships carry (a WeakMap entry under esbuild/tsx,
  * a private field under tsc). Used only for models whose own classes do nothing at construction
@@ -11,8 +11,8 @@
 
 /** What the model-base accessors need from a loaded instance. */
 export interface LoadedClass {
-  /** Builds an instance with the model's prototype whose slots hold `snapshot` (key: `key`). */
-  make(snapshot: Record<string, unknown>, key: unknown): object;
+  /** An instance with the model's prototype, `fields` copied on, its slots holding `snapshot` (key: `key`). */
+  make(fields: Record<string, unknown>, snapshot: Record<string, unknown>, key: unknown): object;
   /** Whether `instance` was built by `make` of this class. */
   has(instance: object): boolean;
   /** The persisted key of a loaded instance. */
@@ -30,24 +30,26 @@ export interface LoadedClass {
  * @example
  * ```ts
  * const loaded = compileLoaded(User, ["id", "name"], "id");
- * const user = loaded.make({ id: 1, name: "Ann" }, 1); // then copy the fields onto it
+ * const row = { id: 1, name: "Ann" };
+ * const user = loaded.make(row, row, 1); // a User with id 1 and name "Ann", saved as such
  * ```
  */
 export function compileLoaded(model: Function, columns: readonly string[], keyField: string): LoadedClass {
   const slots = columns.map((_, i) => `#s${i};`).join(" ");
   const keyIndex = columns.indexOf(keyField);
-  const fill = columns
-    .map((c, i) => `this.#s${i} = ${i === keyIndex ? "key" : `v[${JSON.stringify(c)}]`};`)
-    .join(" ");
+  const fill = [
+    ...columns.map((c) => `this[${JSON.stringify(c)}] = f[${JSON.stringify(c)}];`),
+    ...columns.map((c, i) => `this.#s${i} = ${i === keyIndex ? "key" : `v[${JSON.stringify(c)}]`};`),
+  ].join(" ");
   const read = columns.map((c, i) => `${JSON.stringify(c)}: o.#s${i}`).join(", ");
   const write = columns
     .map((c, i) => `o.#s${i} = ${i === keyIndex ? "key" : `v[${JSON.stringify(c)}]`};`)
     .join(" ");
   const source = `"use strict";
-let v; let key;
+let f; let v; let key;
 class Loaded extends Base { ${slots}
   constructor() { super(); ${fill} }
-  static make(snapshot, k) { v = snapshot; key = k; const o = Reflect.construct(Loaded, [], model); v = undefined; key = undefined; return o; }
+  static make(fields, snapshot, k) { f = fields; v = snapshot; key = k; const o = Reflect.construct(Loaded, [], model); f = undefined; v = undefined; key = undefined; return o; }
   static has(o) { return #s${keyIndex} in o; }
   static key(o) { return o.#s${keyIndex}; }
   static snapshot(o) { return { ${read} }; }
@@ -71,7 +73,11 @@ return Loaded;`;
  * constructionIsInert(Author, ModelBase, new Set(["posts"])); // true for a model with only relationships
  * ```
  */
-export function constructionIsInert(model: Function, stop: Function, relations: ReadonlySet<string>): boolean {
+export function constructionIsInert(
+  model: Function,
+  stop: Function,
+  relations: ReadonlySet<string>,
+): boolean {
   for (let c: unknown = model; typeof c === "function" && c !== stop; c = Object.getPrototypeOf(c)) {
     if (!classIsInert(Function.prototype.toString.call(c), relations)) return false;
   }
@@ -90,7 +96,10 @@ function classIsInert(text: string, relations: ReadonlySet<string>): boolean {
   const source = text.replace(/\s+/g, "");
   // tsc: `#posts_accessor_storage = __runInitializers(this, _posts_initializers, void 0);`
   let rest = source.replace(
-    new RegExp(`#(${IDENT})_accessor_storage(?:=__runInitializers\\(this,_\\1_initializers,void0\\))?;?`, "g"),
+    new RegExp(
+      `#(${IDENT})_accessor_storage(?:=__runInitializers\\(this,_\\1_initializers,void0\\))?;?`,
+      "g",
+    ),
     (whole, name: string) => (relations.has(name) ? "" : whole),
   );
   if (/#[A-Za-z_$]/.test(rest)) return false;

@@ -12,14 +12,15 @@ import type { Criteria } from "./criteria.js";
 import type { RegistryError } from "./errors.js";
 import { bulkWrite } from "./manager/bulk.js";
 import * as ddl from "./manager/ddl.js";
+import { deleteKey } from "./manager/delete-key.js";
 import { stampUpdates } from "./manager/lifecycle.js";
 import { createWithLifecycle, deleteWithLifecycle, saveWithLifecycle } from "./manager/lifecycle-writes.js";
 import { ModelQueries } from "./manager/query-forms.js";
 import { softDeleteWhere } from "./manager/soft-delete.js";
 import { translateError } from "./manager/translate-error.js";
 import type { BulkOptions, KeyValue } from "./manager/types.js";
-import { deleteByKey, deleteWhere, updateWhere } from "./manager/update-delete.js";
 import { updateCount } from "./manager/update-count.js";
+import { deleteWhere, updateWhere } from "./manager/update-delete.js";
 import { createRow, insertRow, refuseManagedKey, save, upsert } from "./manager/write.js";
 import { type ModelBase, persistedKey, validateData } from "./model-base.js";
 import { type QueryListener, subscribeQueries } from "./query-log.js";
@@ -216,7 +217,19 @@ export class ModelManager<
    */
   delete(key: KeyValue): Promise<boolean> {
     const s = this.state;
-    return this.guard(() => (s.lifecycle === null ? deleteByKey(s, key) : deleteWithLifecycle(s, key)));
+    if (s.lifecycle !== null) return this.guard(() => deleteWithLifecycle(s, key));
+    // Hot path, inline: synchronous on SQLite up to the returned Promise.
+    try {
+      const deleted = deleteKey(s, key);
+      if (deleted instanceof Promise) {
+        return deleted.catch((error: unknown) => {
+          throw translateError(s, error);
+        });
+      }
+      return Promise.resolve(deleted);
+    } catch (error) {
+      return Promise.reject(translateError(s, error));
+    }
   }
 
   /** Deletes an instance's row (by the key it was loaded with); `false` if it was never saved. */

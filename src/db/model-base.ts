@@ -320,12 +320,14 @@ export function hydrate<T>(
   return instance;
 }
 
-/** Loaded-instance classes by model (`useLoadedClass`). */
-const loadedClasses = new WeakMap<object, LoadedClass>();
+/** Loaded-instance classes by model (`useLoadedClass`; one per registration of the model). */
+const loadedClasses = new WeakMap<object, LoadedClass[]>();
 
 function loadedClassOf(instance: ModelBase): LoadedClass | undefined {
-  const loaded = loadedClasses.get(instance.constructor);
-  return loaded?.has(instance) ? loaded : undefined;
+  const classes = loadedClasses.get(instance.constructor);
+  if (classes === undefined) return undefined;
+  for (const loaded of classes) if (loaded.has(instance)) return loaded;
+  return undefined;
 }
 
 /**
@@ -338,7 +340,9 @@ function loadedClassOf(instance: ModelBase): LoadedClass | undefined {
  * ```
  */
 export function useLoadedClass(model: object, loaded: LoadedClass): void {
-  loadedClasses.set(model, loaded);
+  const classes = loadedClasses.get(model);
+  if (classes === undefined) loadedClasses.set(model, [loaded]);
+  else classes.push(loaded);
 }
 
 /** Copies a model's fields from one object to another. */

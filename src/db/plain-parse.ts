@@ -142,7 +142,8 @@ export function compileRowCheck(
   }
   if (parts.length === 0) return null; // nothing to gain over the object parse
   type Row = Record<string, unknown>;
-  if (parsed.length === 0) return new Function(`return (r) => ${parts.join(" && ")};`)() as (row: Row) => boolean;
+  if (parsed.length === 0)
+    return new Function(`return (r) => ${parts.join(" && ")};`)() as (row: Row) => boolean;
   const values = new Array<unknown>(parsed.length);
   const parse = (row: Row): boolean => {
     for (let i = 0; i < parsed.length; i++) {

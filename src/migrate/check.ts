@@ -68,5 +68,10 @@ export async function checkMigrations(options: CheckOptions): Promise<CheckResul
     parts.join("; "),
     pending.map((m) => m.name),
     differences,
+    {
+      applied: states.filter((m) => m.state === "applied").length,
+      changed: pending.filter((m) => m.state === "changed").map((m) => m.name),
+      changes: diff.changes,
+    },
   );
 }

@@ -13,6 +13,7 @@
  * ```
  */
 import { MigrationError } from "../db/errors.js";
+import type { SchemaChange } from "../db/schema/types.js";
 
 /**
  * The config file is missing, cannot be loaded, or holds something other than a registers config.
@@ -160,17 +161,32 @@ export class MigrationDecisionError extends MigrationError {
  * ```ts
  * error.pending; // ["20260102000000_add_orders"]
  * error.differences; // ["add column users.nickname"]
+ * error.changes[0]?.kind; // "addColumn"
  * ```
  */
 export class MigrationCheckError extends MigrationError {
   override readonly code: string = "REGISTERS_MIGRATION_CHECK";
+  /** Migrations applied unchanged. */
+  readonly applied: number;
+  /** The migrations of `pending` that were applied and edited since. */
+  readonly changed: readonly string[];
+  /** The differences as `diffSchema` reports them (one per entry of `differences`). */
+  readonly changes: readonly SchemaChange[];
   constructor(
     message: string,
-    /** Migrations not applied yet. */
+    /** Migrations not applied yet, or changed since applied. */
     readonly pending: readonly string[],
     /** Differences between the models and the database (summaries). */
     readonly differences: readonly string[],
+    details: {
+      readonly applied?: number;
+      readonly changed?: readonly string[];
+      readonly changes?: readonly SchemaChange[];
+    } = {},
   ) {
     super(message);
+    this.applied = details.applied ?? 0;
+    this.changed = details.changed ?? [];
+    this.changes = details.changes ?? [];
   }
 }

@@ -35,7 +35,7 @@ export function openTerminal(command: string) {
   assert.equal(started.status, 0, String(started.stderr));
   const tmux = (...args: string[]) => spawnSync("tmux", ["-L", name, ...args], { encoding: "utf8" });
   return {
-    screen: () => tmux("capture-pane", "-p", "-S", "-200").stdout,
+    screen: () => tmux("capture-pane", "-p", "-J", "-S", "-200").stdout,
     keys: (...keys: string[]) => void tmux("send-keys", "-t", name, ...keys),
     /** Text typed as is (no key names). */
     type: (text: string) => void tmux("send-keys", "-t", name, "-l", "--", text),

@@ -59,7 +59,7 @@ describe("issue 18 declarations", () => {
     assert.match(r.stderr, /^error: 'repl' needs a terminal/);
   });
 
-  it("interactive: true without a terminal attached still fails cleanly when nothing must be asked", async () => {
+  it("a default is an answer: an argument that has one is never asked for", async () => {
     const cli = new CommandRegistry({ name: "app" });
     cli.register({ name: "go", args: { n: { type: Number, prompt: true, default: 1 } } }, ({ n }) => n * 2);
     assert.equal((await runCaptured(cli, ["go"], { interactive: true })).stdout, "2\n");

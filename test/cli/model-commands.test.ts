@@ -230,4 +230,20 @@ eachDatabase("modelCommands (real process)", { only: ["sqlite-file", "postgres",
       assert.match(screen, /"name": "Pat"[\s\S]*EXIT=0/);
       assert.doesNotMatch(screen, /hunter2/);
     });
+
+  if (target.name === "sqlite-file")
+    it("import on a terminal draws the progress bar; the summary goes to stdout", {
+      skip: hasTmux ? false : "no tmux",
+    }, async () => {
+      const rows = Array.from({ length: 30 }, (_, i) =>
+        JSON.stringify({ name: `P${i}`, email: `p${i}@example.com`, password: "secret123" }),
+      );
+      const path = file(`${table}-tty.jsonl`, `${rows.join("\n")}\n`);
+      const t = openTerminal(
+        `cd ${root} && NO_COLOR=1 USERS_DB=${target.url} USERS_TABLE=${table} node --import tsx ${app} users import ${path}`,
+      );
+      const screen = await t.waitFor(/EXIT=\d+/);
+      assert.match(screen, /users import .*tty\.jsonl \[#{24}\] 30\/30 [\d.]+\/s ETA 0s\n/);
+      assert.match(screen, /Imported 30 User records from .*\nEXIT=0/);
+    });
 });

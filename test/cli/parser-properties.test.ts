@@ -46,7 +46,9 @@ describe("parser properties: short flags, arrays, variadic, env (fast-check)", (
       fc.property(flags, value, (letters, out) => {
         const expected = parse([...letters.map((l) => `-${l}`), "-o", out, "x"]);
         assert.equal(expected.out, out);
-        assert.deepEqual(parse([`-${letters.join("")}o${out}`, "x"]), expected);
+        // (an attached value loses one leading "=": `-o=x` and `-ox` both give "x")
+        const attached = out.startsWith("=") ? `=${out}` : out;
+        assert.deepEqual(parse([`-${letters.join("")}o${attached}`, "x"]), expected);
         assert.deepEqual(parse([`-${letters.join("")}o`, out, "x"]), expected);
         if (!out.startsWith("="))
           assert.deepEqual(parse([`-o=${out}`, "x", ...letters.map((l) => `-${l}`)]), expected);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { z } from "zod";
-import { CommandRegistry, DIContainer, MiddlewareChain } from "../../src/cli/index.js";
+import { CommandRegistry, DIContainer, FrameworkError, MiddlewareChain } from "../../src/cli/index.js";
 import { runCaptured } from "./_support.js";
 
 function app() {
@@ -276,6 +276,20 @@ describe("run(): errors and exit codes", () => {
     const v = await runCaptured(app(), ["--verbose", "boom"]);
     assert.match(v.stderr, /^Error: disk full\n\s+at /);
     assert.equal(v.code, 1);
+  });
+
+  it("a FrameworkError with a result: the result on stdout under --output, the message as text", async () => {
+    const cli = new CommandRegistry({ name: "app" });
+    cli.register({ name: "check" }, () => {
+      throw new FrameworkError("2 differences", { exitCode: 3, result: { clean: false, differences: 2 } });
+    });
+    const json = await runCaptured(cli, ["check", "--output", "json"]);
+    assert.deepEqual(
+      [JSON.parse(json.stdout), json.stderr, json.code],
+      [{ clean: false, differences: 2 }, "", 3],
+    );
+    const text = await runCaptured(cli, ["check"]);
+    assert.deepEqual([text.stdout, text.stderr, text.code], ["", "Error: 2 differences\n", 3]);
   });
 
   it("--verbose prints the message once, then the stack frames and the cause", async () => {

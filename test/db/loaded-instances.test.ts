@@ -35,7 +35,11 @@ eachDatabase("loaded instances", (target) => {
   }
 
   @databaseRegistry(target.url, { tableName: "loaded_books" })
-  class Book extends Model({ id: z.int().nullable().default(null), author_id: z.int(), title: z.string().min(2) }) {
+  class Book extends Model({
+    id: z.int().nullable().default(null),
+    author_id: z.int(),
+    title: z.string().min(2),
+  }) {
     declare static readonly objects: ManagerOf<typeof Book>;
   }
 
@@ -52,7 +56,11 @@ eachDatabase("loaded instances", (target) => {
   freshTables(Author, Book, Counter);
 
   it("reads rows as instances of the model with its fields, methods and relationships", async () => {
-    const ann = await Author.objects.create({ name: "Ann", born: new Date("1990-01-02T00:00:00Z"), tags: ["a"] });
+    const ann = await Author.objects.create({
+      name: "Ann",
+      born: new Date("1990-01-02T00:00:00Z"),
+      tags: ["a"],
+    });
     await Book.objects.create({ author_id: ann.id as number, title: "First" });
     const loaded = await Author.objects.require(ann.id as number);
     assert.equal(Object.getPrototypeOf(loaded), Author.prototype);
@@ -148,7 +156,7 @@ describe("constructionIsInert", () => {
         "class _U extends(_a=Model({}),_posts_dec=[HasMany(()=>_U,{})],_a){constructor(){super(...arguments);__privateAdd(this,_posts,__runInitializers(_init,8,this)),__runInitializers(_init,11,this)}}",
     };
     for (const source of [tsc, esbuild]) {
-      const fake = Object.setPrototypeOf(function () {}, stop);
+      const fake = Object.setPrototypeOf(() => {}, stop);
       Object.defineProperty(fake, "toString", { value: source.toString });
       assert.equal(inert(fake, ["posts"]), true);
       assert.equal(inert(fake, ["other"]), false);
@@ -163,7 +171,7 @@ describe("constructionIsInert", () => {
       "class A extends B { constructor() { super(...arguments); __privateAdd(this, _cache, new Map()); } }",
       "function A() {}",
     ]) {
-      const fake = Object.setPrototypeOf(function () {}, stop);
+      const fake = Object.setPrototypeOf(() => {}, stop);
       Object.defineProperty(fake, "toString", { value: () => source });
       assert.equal(inert(fake, ["posts"]), false, source);
     }
@@ -172,7 +180,9 @@ describe("constructionIsInert", () => {
   function inert(fake: Function, relations: string[]): boolean {
     const original = Function.prototype.toString;
     Function.prototype.toString = function (this: Function) {
-      return Object.hasOwn(this, "toString") ? (this as { toString(): string }).toString() : original.call(this);
+      return Object.hasOwn(this, "toString")
+        ? (this as { toString(): string }).toString()
+        : original.call(this);
     };
     try {
       return constructionIsInert(fake, stop, new Set(relations));

@@ -66,7 +66,12 @@ describe("compileInputParse", () => {
 
   it("proves ordinary valid data (the fast path is taken)", () => {
     const parse = compileInputParse(schemas.users);
-    assert.deepEqual(parse?.({ name: "Ann", email: "a@x", age: 3 }), { id: null, name: "Ann", email: "a@x", age: 3 });
+    assert.deepEqual(parse?.({ name: "Ann", email: "a@x", age: 3 }), {
+      id: null,
+      name: "Ann",
+      email: "a@x",
+      age: 3,
+    });
   });
 
   it("reads function defaults on every call, as Zod does", () => {

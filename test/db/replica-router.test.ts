@@ -142,6 +142,22 @@ describe("replica router", () => {
     assert.equal(replicas.stats.failures, 0);
   });
 
+  it("a read a replica cancelled for a replay conflict runs again on the primary", async () => {
+    const log: string[] = [];
+    const conflict = Object.assign(new Error("canceling statement due to conflict with recovery"), {
+      code: "40001",
+    });
+    const replicas = new ReplicaSet(
+      replicaConfig("postgres://p/app", ["postgres://r1/app"]),
+      async () => recordingDriver("r1", log, () => conflict),
+      (error) => (error as { code?: string }).code === "40001",
+    );
+    const router = new ReplicaRouter(recordingDriver("primary", log), replicas, (driver) => driver);
+    assert.deepEqual(await router.prepare(SELECT).all([]), [{ node: "primary" }]);
+    assert.equal(replicas.stats.failures, 0, "the replica is not left out: it is alive");
+    assert.equal(replicas.stats.fallbacks, 1);
+  });
+
   it("usePrimary() sends the reads of its scope, at any async depth, to the primary", async () => {
     const { log, router } = setUp();
     await usePrimary(async () => {

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, it } from "node:test";
 import { z } from "zod";
+import { engineFor } from "../../src/db/engine.js";
 import {
   assertSchemaCurrent,
   BelongsTo,
@@ -14,6 +15,7 @@ import {
   diffSchema,
   MIGRATIONS_TABLE,
   Model,
+  migrationSql,
   SchemaDriftError,
 } from "../../src/db/index.js";
 import { eachDatabase } from "../support/each-database.js";
@@ -22,7 +24,7 @@ import { applySql, dropTables, kinds, ours } from "./fixtures/schema-support.js"
 
 eachDatabase("diffSchema", (target) => {
   const url = target.url;
-  const P = "sd_";
+  const P = "sdiff_";
 
   class Kinds extends Model({
     id: z.int().nullable().default(null),
@@ -69,6 +71,8 @@ eachDatabase("diffSchema", (target) => {
   databaseRegistry(url, { tableName: `${P}docs`, keyField: "id" })(Doc);
 
   const shared = queryModels(url, `${P}q`);
+  /** Reads the catalog on the driver directly (raw SQL through `database()` would create tables). */
+  const catalog = async (sql: string) => await (await engineFor(url).open()).prepare(sql).all([]);
   const all = [Kinds, Folder, Doc, shared.User, shared.Country, shared.Wide] as const;
 
   beforeEach(async () => {
@@ -76,6 +80,7 @@ eachDatabase("diffSchema", (target) => {
       `${P}docs`,
       `${P}folders`,
       `${P}kinds`,
+      `${P}notes`,
       `${P}q_users`,
       `${P}q_countries`,
       `${P}q_wide`,
@@ -179,6 +184,61 @@ eachDatabase("diffSchema", (target) => {
       "allowing NULL is safe; LONGTEXT to VARCHAR narrows",
     );
     for (const change of mine) assert.ok(change.summary.length > 0 && !change.summary.includes("\n"));
+  });
+
+  it("adding a plain index to an unbounded string is an addIndex only (MariaDB: a 255-character prefix)", async () => {
+    const table = `${P}notes`;
+    const shape = { id: z.int().nullable().default(null) };
+    class V1 extends Model({ ...shape, title: z.string() }) {}
+    databaseRegistry(url, { tableName: table })(V1);
+    class ByOption extends Model({ ...shape, title: z.string() }) {}
+    databaseRegistry(url, { tableName: table, indexes: [["title"]] })(ByOption);
+    class ByMeta extends Model({ ...shape, title: z.string().meta({ index: true }) }) {}
+    databaseRegistry(url, { tableName: table })(ByMeta);
+    await V1.objects.createSchema();
+    await V1.objects.create({ title: "x".repeat(300) });
+    for (const model of [ByMeta, ByOption]) {
+      const diff = await diffSchema([model], url);
+      const mine = ours(diff, P);
+      assert.deepEqual(kinds(mine), [`addIndex ${table}(title)`], model.name);
+      const [add] = mine;
+      assert.equal(add?.destructive, false);
+      const prefix = add?.kind === "addIndex" ? add.index.prefixes?.title : "?";
+      assert.equal(prefix, target.name === "mysql" ? 255 : undefined);
+      if (model === ByMeta) continue;
+      await applySql(url, migrationSql(mine, diff.dialect));
+      assert.deepEqual(kinds(ours(await diffSchema([model], url), P)), [], "migrated: clean");
+    }
+    assert.equal((await ByMeta.objects.filter({ title: "x".repeat(300) }))[0]?.title.length, 300);
+    // A table created with the index (autoCreate) diffs clean against both forms too.
+    await dropTables(url, [table]);
+    await ByMeta.objects.createSchema();
+    for (const model of [ByOption, ByMeta])
+      assert.deepEqual(kinds(ours(await diffSchema([model], url), P)), []);
+    if (target.name === "mysql") {
+      const [column] = await catalog(`SELECT c.data_type AS type, s.sub_part AS prefix
+        FROM information_schema.columns c JOIN information_schema.statistics s
+          ON s.table_schema = c.table_schema AND s.table_name = c.table_name AND s.column_name = c.column_name
+        WHERE c.table_schema = DATABASE() AND c.table_name = '${table}' AND c.column_name = 'title'`);
+      assert.deepEqual(
+        { type: column?.type, prefix: Number(column?.prefix) },
+        { type: "longtext", prefix: 255 },
+      );
+    }
+  });
+
+  it("keeps a unique index on a string whole: MariaDB bounds the column instead of indexing a prefix", async () => {
+    class Unique extends Model({ id: z.int().nullable().default(null), code: z.string() }) {}
+    databaseRegistry(url, { tableName: `${P}kinds`, indexes: [{ fields: ["code"], unique: true }] })(Unique);
+    await Unique.objects.createSchema();
+    assert.deepEqual(kinds(ours(await diffSchema([Unique], url), P)), []);
+    if (target.name === "mysql") {
+      const [column] = await catalog(`SELECT column_type AS type FROM information_schema.columns
+        WHERE table_schema = DATABASE() AND table_name = '${P}kinds' AND column_name = 'code'`);
+      assert.equal(column?.type, "varchar(255)");
+      await Unique.objects.create({ code: "a".repeat(255) });
+      await assert.rejects(Unique.objects.create({ code: "a".repeat(256) }));
+    }
   });
 
   it("never guesses a rename: a drop and an add of one type are a possible rename until hinted", async () => {

@@ -18,7 +18,11 @@ import {
 import { eachDatabase, freshTables } from "../support/each-database.js";
 
 eachDatabase("updateCount", (target) => {
-  @databaseRegistry(target.url, { tableName: "update_count_users", uniqueFields: ["email"], hashedFields: ["password"] })
+  @databaseRegistry(target.url, {
+    tableName: "update_count_users",
+    uniqueFields: ["email"],
+    hashedFields: ["password"],
+  })
   class User extends Model({
     id: z.int().nullable().default(null),
     name: z.string().max(40),

@@ -262,3 +262,69 @@ describe("adopting migrations on a database made by autoCreate", () => {
     assert.match(unknown.stderr, /^Error: no migration 20990101000000_nope in /);
   });
 });
+
+describe("db check and db status with --output json", () => {
+  it("a failed check is a JSON object on stdout (exit 1, nothing on stderr); text stays on stderr", () => {
+    const project = makeProject({
+      "registers.config.ts": 'export default { models: ["./models.ts"], url: "app.db" };\n',
+      "models.ts": MODELS,
+    });
+    const drift = cli(project, ["db", "check", "--output", "json"]);
+    assert.equal(drift.code, 1, drift.stderr);
+    assert.equal(drift.stderr, "");
+    const summary = JSON.parse(drift.stdout).differences[0]?.summary;
+    assert.deepEqual(JSON.parse(drift.stdout), {
+      clean: false,
+      applied: 0,
+      pending: [],
+      changed: [],
+      differences: [{ kind: "createTable", table: "users", destructive: false, summary }],
+    });
+    assert.match(summary, /^create table "users" \(id, name\)$/);
+    const text = cli(project, ["db", "check"]);
+    assert.equal(text.code, 1);
+    assert.equal(text.stdout, "");
+    assert.match(text.stderr, /^Error: the models and the database differ: create table "users"/);
+
+    assert.equal(cli(project, ["db", "generate", "init"]).code, 0);
+    const [init] = readdirSync(join(project, "migrations"));
+    const pending = cli(project, ["db", "check", "--output", "json"]);
+    assert.equal(pending.code, 1);
+    assert.equal(pending.stderr, "");
+    assert.deepEqual(
+      { ...JSON.parse(pending.stdout), differences: JSON.parse(pending.stdout).differences.length },
+      { clean: false, applied: 0, pending: [init], changed: [], differences: 1 },
+    );
+    assert.equal(cli(project, ["db", "migrate"]).code, 0);
+    const clean = cli(project, ["db", "check", "--output", "json"]);
+    assert.equal(clean.code, 0, clean.stderr);
+    assert.deepEqual(JSON.parse(clean.stdout), {
+      clean: true,
+      applied: 1,
+      pending: [],
+      changed: [],
+      differences: [],
+    });
+
+    // Edited after it was applied: check fails naming it; status lists it as changed (exit 0).
+    const file = join(project, "migrations", init as string, "migration.sql");
+    writeFiles(project, {
+      [`migrations/${init}/migration.sql`]: `${readFileSync(file, "utf8")}\n-- edited\n`,
+    });
+    const changed = cli(project, ["db", "check", "--output", "json"]);
+    assert.equal(changed.code, 1);
+    assert.deepEqual(JSON.parse(changed.stdout), {
+      clean: false,
+      applied: 0,
+      pending: [init],
+      changed: [init],
+      differences: [],
+    });
+    const status = cli(project, ["db", "status", "--output", "json"]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.deepEqual(
+      JSON.parse(status.stdout).map((m: { name: string; state: string }) => [m.name, m.state]),
+      [[init, "changed"]],
+    );
+  });
+});

@@ -6,13 +6,13 @@
  * flag to pass; on a terminal a possible rename is asked instead.
  */
 
-import { UsageError } from "../../cli/errors.js";
+import { FrameworkError, UsageError } from "../../cli/errors.js";
 import { type Progress, progress } from "../../cli/progress.js";
 import type { CommandRegistry } from "../../cli/registry.js";
 import { runContext } from "../../cli/run-context.js";
 import type { PossibleRename } from "../../db/schema/types.js";
 import { checkMigrations } from "../../migrate/check.js";
-import { MigrationDecisionError } from "../../migrate/errors.js";
+import { MigrationCheckError, MigrationDecisionError } from "../../migrate/errors.js";
 import { generateMigration } from "../../migrate/generate.js";
 import { loadConfig } from "../../migrate/load-config.js";
 import { markApplied } from "../../migrate/mark-applied.js";
@@ -245,8 +245,29 @@ export function registerDbCommands(cli: CommandRegistry): void {
         models: await loaded.models(),
         url: await loaded.url(),
         migrations: loaded.migrations,
+      }).catch((error: unknown) => {
+        // Under --output the failed check is data on stdout (exit 1), as a clean one is.
+        if (!(error instanceof MigrationCheckError) || !wantsData()) throw error;
+        throw new FrameworkError(error.message, {
+          code: error.code,
+          exitCode: 1,
+          cause: error,
+          result: {
+            clean: false,
+            applied: error.applied,
+            pending: error.pending,
+            changed: error.changed,
+            differences: error.changes.map(({ kind, table, destructive, summary }) => ({
+              kind,
+              table,
+              destructive,
+              summary,
+            })),
+          },
+        });
       });
-      if (wantsData()) return { clean: true, applied: result.applied };
+      if (wantsData())
+        return { clean: true, applied: result.applied, pending: [], changed: [], differences: [] };
       return `The database matches the models; ${result.applied} migration(s) applied.`;
     },
   );

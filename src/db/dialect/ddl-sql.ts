@@ -67,11 +67,15 @@ export function foreignKeySql(quote: Quote, key: ForeignKeySpec): string {
   );
 }
 
-/** `CREATE [UNIQUE] INDEX [IF NOT EXISTS] "name" ON "table" ("a", "b")`. */
+/** `CREATE [UNIQUE] INDEX [IF NOT EXISTS] "name" ON "table" ("a", "b")`, MySQL prefixes as `` `a`(255) ``. */
 export function createIndexSql(quote: Quote, table: string, index: IndexSpec, ifNotExists: boolean): string {
   const unique = index.unique ? "UNIQUE " : "";
   const guard = ifNotExists ? "IF NOT EXISTS " : "";
-  return `CREATE ${unique}INDEX ${guard}${quote(index.name)} ON ${quote(table)} (${index.columns.map(quote).join(", ")})`;
+  const column = (name: string) => {
+    const prefix = index.prefixes?.[name];
+    return prefix === undefined ? quote(name) : `${quote(name)}(${prefix})`;
+  };
+  return `CREATE ${unique}INDEX ${guard}${quote(index.name)} ON ${quote(table)} (${index.columns.map(column).join(", ")})`;
 }
 
 /** ` DEFAULT <literal>` of a column when the table asks for defaults and the schema has a literal one. */

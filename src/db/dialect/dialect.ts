@@ -33,7 +33,10 @@ export interface ColumnSpec {
   /** Database-managed integer key (AUTOINCREMENT / IDENTITY / AUTO_INCREMENT). */
   readonly autoincrement: boolean;
   readonly unique: boolean;
-  /** Used in an index or a unique constraint (MySQL needs a bounded VARCHAR then). */
+  /**
+   * Used in a unique index, a foreign key or a relationship key (MySQL needs a bounded VARCHAR
+   * then); a plain index alone leaves it unbounded (MySQL indexes a prefix, see `IndexSpec`).
+   */
   readonly indexed: boolean;
   readonly enumValues?: readonly string[];
   /**
@@ -48,6 +51,11 @@ export interface IndexSpec {
   readonly name: string;
   readonly columns: readonly string[];
   readonly unique: boolean;
+  /**
+   * MariaDB/MySQL: the columns indexed by their first N characters (`(col(255))`), for a non-unique
+   * index on an unbounded `LONGTEXT` string. Absent: every column is indexed whole.
+   */
+  readonly prefixes?: { readonly [column: string]: number };
 }
 
 /** A foreign key constraint of a table. */
@@ -264,7 +272,15 @@ export interface Dialect {
   classifyError(error: unknown): DriverErrorKind;
 }
 
-/** The isolation levels `transaction(fn, { isolation })` accepts (SQL standard names, lower case). */
+/**
+ * The isolation levels `transaction(fn, { isolation })` accepts (SQL standard names, lower case).
+ *
+ * @example
+ * ```ts
+ * const level: IsolationLevel = "serializable";
+ * await Account.objects.transaction(() => transfer(), { isolation: level });
+ * ```
+ */
 export type IsolationLevel = "serializable" | "repeatable read" | "read committed";
 
 export type DriverErrorKind =

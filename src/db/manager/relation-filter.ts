@@ -2,7 +2,8 @@
  * Resolves the relationship named in criteria (`{ posts: { some: {...} } }`) to the join a
  * relationship filter renders (`RelationJoin`): the related model's table, compiler and columns,
  * from the `HasMany` / `BelongsTo` / `HasManyThrough` declaration. Resolved once per model and
- * name. It may import criteria types, relations, model-base and errors; the state it reads is the
+ * name; and the models a model's relationships reach (`relatedStates`), whose tables its first use
+ * creates. It may import criteria types, relations, model-base and errors; the state it reads is the
  * structural `ModelState` below.
  */
 import type { CompiledCriteria, CriteriaCompiler, RelationJoin, Term } from "../criteria.js";
@@ -70,6 +71,36 @@ function scopeOf(target: ModelState): RelationJoin["scope"] {
   const scope = (target as { scope?: { apply(c: CompiledCriteria): CompiledCriteria } | null }).scope;
   if (scope === null || scope === undefined) return undefined;
   return (terms: Term[]) => [...scope.apply({ shape: "", params: [], terms }).terms];
+}
+
+/**
+ * The states of the models `owner`'s declared relationships reach on its database: `HasMany` and
+ * `BelongsTo` targets, a `HasManyThrough`'s target and join model. Models not registered (yet), on
+ * another database, or hand-written relations are left out: a filter naming them reports it. Read
+ * on each call (the model's one-time setup asks), so a model registered later is found later.
+ *
+ * @example
+ * ```ts
+ * relatedStates(postState).map((s) => s.tableName); // ["authors", "tags", "post_tags"]
+ * ```
+ */
+export function relatedStates(owner: ModelState): ModelState[] {
+  const out: ModelState[] = [];
+  for (const relation of relationsOf(owner.model).values()) {
+    if (relation.options === undefined || relation.target === undefined) continue;
+    const models = [relation.target];
+    if (relation.kind === "hasManyThrough") models.push((relation.options as HasManyThroughOptions).through);
+    for (const model of models) {
+      let state: ModelState;
+      try {
+        state = (managerOfClass(model()) as unknown as { state: ModelState }).state;
+      } catch {
+        continue; // not registered (yet): the filter's own resolution reports it
+      }
+      if (state !== owner && state.engine === owner.engine && !out.includes(state)) out.push(state);
+    }
+  }
+  return out;
 }
 
 /**

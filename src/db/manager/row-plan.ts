@@ -20,8 +20,6 @@ export interface RowPlan {
   readonly loaded: LoadedClass | null;
 }
 
-const plans = new WeakMap<ModelState, RowPlan>();
-
 /**
  * The plan of `s`, built on first use.
  *
@@ -32,16 +30,13 @@ const plans = new WeakMap<ModelState, RowPlan>();
  * ```
  */
 export function planOf(s: ModelState): RowPlan {
-  let plan = plans.get(s);
-  if (plan === undefined) {
-    plan = { check: compileRowCheck(s.schema, s.columns) as RowPlan["check"], loaded: loadedClass(s) };
-    plans.set(s, plan);
-  }
-  return plan;
+  return (s.rowPlan ??= {
+    check: compileRowCheck(s.schema, s.columns),
+    loaded: loadedClass(s),
+  } satisfies RowPlan) as RowPlan;
 }
 
 function loadedClass(s: ModelState): LoadedClass | null {
-  if (process.env.REGISTERS_NO_LOADED_CLASS !== undefined) return null;
   // Public class fields are own properties of an instance built the old way.
   const probe = hydrate(s.model, {}, undefined, () => undefined);
   if (Reflect.ownKeys(probe).length > 0) return null;

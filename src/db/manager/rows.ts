@@ -62,9 +62,7 @@ export function instanceOf<T extends object>(
 ): T {
   const loaded = plan.loaded;
   if (loaded === null) return hydrate(s.model, values, key, s.assign, snapshotOf(s, values));
-  const instance = loaded.make(snapshotOf(s, values), key) as T;
-  s.assign(instance, values);
-  return instance;
+  return loaded.make(values, snapshotOf(s, values), key) as T;
 }
 
 /**

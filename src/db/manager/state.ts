@@ -17,8 +17,8 @@ import { type CachedStatement, StatementCache } from "../statement-cache.js";
 import { afterCommit, transactionConnection } from "../transaction.js";
 import type { FieldInfo } from "../zod-to-columns.js";
 import type { Lifecycle } from "./lifecycle.js";
+import { relatedStates, relationJoin } from "./relation-filter.js";
 import { liveScope, type Scope } from "./scope.js";
-import { relationJoin } from "./relation-filter.js";
 import type { ManagerConfig, ModelCtor } from "./types.js";
 import { messageOf } from "./values.js";
 
@@ -71,6 +71,8 @@ export class ModelState<T extends object = object> {
   readying: Promise<void> | null = null;
   getEntry: CachedStatement | null = null;
   insertEntry: CachedStatement | null = null;
+  /** How rows become instances (`row-plan.ts`), built on first use. */
+  rowPlan: object | null = null;
 
   constructor(model: ModelCtor<T>, engine: Engine, config: ManagerConfig) {
     this.model = model;
@@ -230,6 +232,21 @@ export class ModelState<T extends object = object> {
       });
     }
     await this.readying;
+    await this.setUpRelated(session);
+  }
+
+  /**
+   * Once this model is ready: the models its relationships reach (`relatedStates`) get the same
+   * setup (their tables created when they use `autoCreate`), so a relationship filter
+   * (`{ posts: { some: {...} } }`) finds their tables on a fresh database. Each reached model
+   * continues with its own (a cycle stops at models already ready); a failure surfaces at that
+   * model's own use, or as the filter's `SchemaError`.
+   */
+  async setUpRelated(session: Session): Promise<void> {
+    for (const related of relatedStates(this) as unknown as ModelState[]) {
+      if (related.readyGeneration !== related.engine.generation)
+        await related.setUp(session).catch(() => undefined);
+    }
   }
 
   /**
@@ -237,9 +254,10 @@ export class ModelState<T extends object = object> {
    * later). Server databases create the table on another pooled connection, in autocommit: DDL never
    * runs on the user's transaction (MariaDB/MySQL would commit it implicitly). SQLite has one
    * connection, held by the transaction, and its DDL is transactional: the table is created inside
-   * the transaction and counted as existing only once the transaction commits.
+   * the transaction and counted as existing only once the transaction commits; so are the tables of
+   * the models its relationships reach (`setUpRelated`), `visited` stopping at cycles.
    */
-  async readyInTransaction(connection: Session): Promise<Session> {
+  async readyInTransaction(connection: Session, visited = new Set<ModelState>()): Promise<Session> {
     if (this.dialect === null) this.useDialect(await this.engine.resolveDialect());
     if (this.dialect?.name !== "sqlite") {
       await this.setUp(await this.engine.open());
@@ -247,14 +265,19 @@ export class ModelState<T extends object = object> {
     }
     const generation = this.engine.generation;
     this.resetStatements(generation);
+    visited.add(this as ModelState);
     if (!this.config.autoCreate) {
       this.readyGeneration = generation;
-      return connection;
+    } else {
+      await this.createTable(connection);
+      afterCommit(this.engine, () => {
+        if (this.engine.generation === generation) this.readyGeneration = generation;
+      });
     }
-    await this.createTable(connection);
-    afterCommit(this.engine, () => {
-      if (this.engine.generation === generation) this.readyGeneration = generation;
-    });
+    for (const related of relatedStates(this) as unknown as ModelState[]) {
+      if (visited.has(related) || related.readyGeneration === generation) continue;
+      await related.readyInTransaction(connection, visited).catch(() => undefined);
+    }
     return connection;
   }
 

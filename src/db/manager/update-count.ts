@@ -78,7 +78,8 @@ function updateByKey(
     let check = state.checks.get(name);
     if (check === undefined) {
       const source = fieldCheck((s.schema.shape as Record<string, unknown>)[name], "v");
-      check = source === null ? null : (new Function("v", `return ${source};`) as (value: unknown) => boolean);
+      check =
+        source === null ? null : (new Function("v", `return ${source};`) as (value: unknown) => boolean);
       state.checks.set(name, check);
     }
     if (check === null || !check(value)) return undefined;

@@ -4,7 +4,9 @@
  * transactions go to the replicas in round-robin order; writes, locking reads, DDL and every
  * transaction (`acquire()`) go to the primary. A replica that cannot answer is left out for a
  * cool-down and its call is run again on the next replica, or on the primary: reads are safe to
- * rerun. It may import dialect types, errors and the `usePrimary` scope.
+ * rerun. A read a replica cancelled because it conflicted with the replay of the primary's changes
+ * (PostgreSQL 40001 on a hot standby) runs again on the primary. It may import dialect types,
+ * errors and the `usePrimary` scope.
  */
 import type { Connection, Driver, Row, RunResult, Statement, StatementHints } from "../dialect/dialect.js";
 import { ConnectionError } from "../errors.js";
@@ -73,14 +75,21 @@ export class ReplicaSet {
   readonly config: ReplicaConfig;
   readonly nodes: readonly ReplicaNode[];
   readonly #open: OpenReplica;
+  /** True for a replica's error that the primary would not meet (a conflict with the replay). */
+  readonly replayConflict: (error: unknown) => boolean;
   #next = 0;
   #lastWrite = Number.NEGATIVE_INFINITY;
   #closed = false;
   readonly #stats = { replicaReads: {} as Record<string, number>, fallbacks: 0, failures: 0 };
 
-  constructor(config: ReplicaConfig, open: OpenReplica) {
+  constructor(
+    config: ReplicaConfig,
+    open: OpenReplica,
+    replayConflict: (error: unknown) => boolean = () => false,
+  ) {
     this.config = config;
     this.#open = open;
+    this.replayConflict = replayConflict;
     this.nodes = config.urls.map((url, i) => ({
       url,
       label: `replica:${i + 1}`,
@@ -285,7 +294,9 @@ export class ReplicaRouter implements Driver {
         replicas.answered(node);
         return result;
       } catch (error) {
-        if (!(error instanceof ConnectionError) || replicas.closed) throw error;
+        if (replicas.closed) throw error;
+        if (replicas.replayConflict(error)) break;
+        if (!(error instanceof ConnectionError)) throw error;
         replicas.leaveOut(node);
       }
     }

@@ -40,12 +40,14 @@ function sameDefault(a: string | null, b: string | null): boolean {
   return a.trim() !== "" && b.trim() !== "" && Number.isFinite(x) && Number.isFinite(y) && x === y;
 }
 
-const indexKey = (i: IndexDefinition) => `${i.unique ? "u" : "i"}:${i.columns.join(",")}`;
+/** What an index covers: unique or not, its columns, and a column's prefix length (MySQL) if any. */
+const indexKey = (i: IndexDefinition) =>
+  `${i.unique ? "u" : "i"}:${i.columns.map((c) => (i.prefixes?.[c] === undefined ? c : `${c}(${i.prefixes[c]})`)).join(",")}`;
 const foreignKeyKey = (k: ForeignKeyDefinition) =>
   `${k.columns.join(",")}>${k.references.table}(${k.references.columns.join(",")}):${k.onDelete}`;
 
 const describeIndex = (i: IndexDefinition) =>
-  `${i.unique ? "unique index" : "index"} on (${i.columns.join(", ")})`;
+  `${i.unique ? "unique index" : "index"} on (${i.columns.map((c) => (i.prefixes?.[c] === undefined ? c : `${c}(${i.prefixes[c]})`)).join(", ")})`;
 const describeKey = (k: ForeignKeyDefinition) =>
   `foreign key (${k.columns.join(", ")}) -> ${k.references.table}(${k.references.columns.join(", ")}) on delete ${k.onDelete}`;
 
@@ -162,7 +164,13 @@ function compareTable(
     const change = compareColumn(name, from, to, table, dialect);
     if (change !== undefined) changes.push(change);
   }
-  const liveIndexes = live.indexes.map((i) => ({ ...i, columns: i.columns.map(mapName) }));
+  const liveIndexes = live.indexes.map((i) => ({
+    ...i,
+    columns: i.columns.map(mapName),
+    ...(i.prefixes === undefined
+      ? {}
+      : { prefixes: Object.fromEntries(Object.entries(i.prefixes).map(([c, n]) => [mapName(c), n])) }),
+  }));
   const liveKeys = live.foreignKeys.map((k) => ({ ...k, columns: k.columns.map(mapName) }));
   const wantedIndexes = new Set(table.indexes.map(indexKey));
   const foundIndexes = new Set(liveIndexes.map(indexKey));

@@ -1,7 +1,7 @@
 /**
  * MariaDB/MySQL catalog introspection of the current database over `information_schema`: tables,
  * columns (`column_type`; MariaDB's JSON is a `longtext` with a `json_valid` check), indexes from
- * `statistics` and foreign keys from `referential_constraints` + `key_column_usage`. It may import
+ * `statistics` (with `sub_part`, a prefix length) and foreign keys from `referential_constraints` + `key_column_usage`. It may import
  * the dialect types and normalisation.
  */
 import type { Row, Session } from "../dialect/dialect.js";
@@ -19,7 +19,7 @@ const CHECKS = `SELECT table_name AS table_name, check_clause AS check_clause
   FROM information_schema.check_constraints WHERE constraint_schema = DATABASE()`;
 
 const INDEXES = `SELECT table_name AS table_name, index_name AS index_name, non_unique AS non_unique,
-    column_name AS column_name, seq_in_index AS seq
+    column_name AS column_name, seq_in_index AS seq, sub_part AS sub_part
   FROM information_schema.statistics WHERE table_schema = DATABASE() ORDER BY table_name, index_name, seq_in_index`;
 
 const FOREIGN_KEYS = `SELECT rc.constraint_name AS name, rc.table_name AS table_name,
@@ -60,11 +60,18 @@ export async function introspectMysql(session: Session): Promise<TableDefinition
   return tables.map((t) => {
     const name = String(t.name);
     const own = (rows: Row[]) => rows.filter((r) => r.table_name === name);
-    const grouped = new Map<string, { unique: boolean; columns: string[] }>();
+    const grouped = new Map<
+      string,
+      { unique: boolean; columns: string[]; prefixes?: Record<string, number> }
+    >();
     for (const row of own(indexes)) {
       const key = String(row.index_name);
       const entry = grouped.get(key) ?? { unique: Number(row.non_unique) === 0, columns: [] };
       entry.columns.push(String(row.column_name));
+      // SUB_PART: the index covers the column's first N characters only.
+      if (row.sub_part !== null && row.sub_part !== undefined) {
+        entry.prefixes = { ...entry.prefixes, [String(row.column_name)]: Number(row.sub_part) };
+      }
       grouped.set(key, entry);
     }
     const primaryKey = grouped.get("PRIMARY")?.columns ?? [];
@@ -81,7 +88,12 @@ export async function introspectMysql(session: Session): Promise<TableDefinition
     });
     const idx: IndexDefinition[] = [...grouped]
       .filter(([key]) => key !== "PRIMARY")
-      .map(([key, entry]) => ({ name: key, columns: entry.columns, unique: entry.unique }));
+      .map(([key, entry]) => ({
+        name: key,
+        columns: entry.columns,
+        unique: entry.unique,
+        ...(entry.prefixes === undefined ? {} : { prefixes: entry.prefixes }),
+      }));
     const fkMap = new Map<string, { columns: string[]; refs: string[]; table: string; rule: string }>();
     for (const row of own(keys)) {
       const key = String(row.name);

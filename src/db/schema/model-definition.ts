@@ -210,8 +210,11 @@ export function modelDefinition(source: DefinitionSource, dialect: Dialect): Tab
     }
   }
   const foreignKeys = declaredForeignKeys(source).map((key) => key.definition);
-  const indexed = new Set(indexes.flatMap((index) => index.columns));
+  // Bounded on MySQL: unique and relationship keys. A plain index alone keeps a string LONGTEXT
+  // (indexed by prefix below), so adding one never narrows a column.
+  const indexed = new Set(indexes.flatMap((index) => (index.unique ? index.columns : [])));
   for (const key of foreignKeys) for (const column of key.columns) indexed.add(column);
+  for (const declared of belongsTo(source)) indexed.add(declared.localKey);
   const columns = source.table.columns.map((spec): ColumnDefinition => {
     const full: ColumnSpec = indexed.has(spec.name) && !spec.indexed ? { ...spec, indexed: true } : spec;
     return {
@@ -228,9 +231,22 @@ export function modelDefinition(source: DefinitionSource, dialect: Dialect): Tab
     name: table,
     columns,
     primaryKey: source.table.columns.filter((c) => c.primaryKey).map((c) => c.name),
-    indexes,
+    indexes: dialect.name === "mysql" ? indexes.map((index) => withPrefixes(index, columns)) : indexes,
     foreignKeys,
   };
+}
+
+/** MySQL's prefix length for a plain index on an unbounded string: 255 characters, as `VARCHAR(255)`. */
+export const MYSQL_INDEX_PREFIX = 255;
+
+/** A non-unique MySQL index with its `LONGTEXT` columns indexed by prefix (`(col(255))`). */
+function withPrefixes(index: IndexDefinition, columns: readonly ColumnDefinition[]): IndexDefinition {
+  if (index.unique) return index;
+  const prefixes: Record<string, number> = {};
+  for (const name of index.columns) {
+    if (columns.find((c) => c.name === name)?.type === "longtext") prefixes[name] = MYSQL_INDEX_PREFIX;
+  }
+  return Object.keys(prefixes).length === 0 ? index : { ...index, prefixes };
 }
 
 /** Records the names of unique indexes and foreign keys, so errors can name their fields. */

@@ -36,6 +36,11 @@ export interface IndexDefinition {
    * rebuild, on PostgreSQL `DROP CONSTRAINT`.
    */
   readonly constraint?: boolean;
+  /**
+   * MariaDB/MySQL: columns indexed by their first N characters (a plain index on a `LONGTEXT`
+   * string; `information_schema.STATISTICS.SUB_PART`). Absent: every column whole.
+   */
+  readonly prefixes?: { readonly [column: string]: number };
 }
 
 /** A foreign key constraint. `onDelete` is `"noAction"` for a constraint created without a rule. */

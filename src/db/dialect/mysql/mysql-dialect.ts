@@ -69,8 +69,9 @@ const codec = valueCodec(
 /**
  * MariaDB / MySQL through `mysql2`. Tables are InnoDB, `utf8mb4` with the case- and accent-sensitive
  * `utf8mb4_bin` collation, so equality and unique keys compare strings as SQLite and PostgreSQL do.
- * Strings are `LONGTEXT`, or `VARCHAR(255)` when they are a key, unique or indexed (MySQL cannot index
- * unbounded text). Dates are `DATETIME(3)` holding UTC.
+ * Strings are `LONGTEXT`, or `VARCHAR(255)` when they are a key, unique or otherwise `indexed` (MySQL
+ * cannot index unbounded text whole); a plain index on a `LONGTEXT` string covers its first 255
+ * characters (`IndexSpec.prefixes`). Dates are `DATETIME(3)` holding UTC.
  *
  * @example
  * ```ts
@@ -215,7 +216,11 @@ export class MysqlDialect extends ServerDialect implements Dialect {
     }
     for (const index of table.indexes ?? []) {
       if (index.unique) this.#keys.set(index.name, { columns: [...index.columns] });
-      const columns = index.columns.map((c) => this.quote(c)).join(", ");
+      const columns = index.columns
+        .map((c) =>
+          index.prefixes?.[c] === undefined ? this.quote(c) : `${this.quote(c)}(${index.prefixes[c]})`,
+        )
+        .join(", ");
       defs.push(`${index.unique ? "UNIQUE KEY" : "KEY"} ${this.quote(index.name)} (${columns})`);
     }
     for (const key of table.foreignKeys ?? []) defs.push(foreignKeySql(this.q, key));
