@@ -1,70 +1,66 @@
 // Asks on the terminal for what the command line left out (`askFor()`: hidden input for secrets,
-// a choice list for choices, yes/no for flags, text otherwise, each answer read and validated by
+// a choice list for choices, text otherwise, each answer read by the caller's `read`, which applies
 // the command line's own rules) and for a command's confirmation (`askConfirm()`). Built on
 // @clack/prompts (small, with masked input and select lists). run() loads this file by `import()`
 // only when a terminal is attached and something must be asked, so neither it nor @clack/prompts
-// is on the start-up path. May import types.ts, errors.ts and parse-args.ts.
+// is on the start-up path; it imports no other module of registers/cli at run time (the bundle
+// then keeps every shared module in the start-up file). May import types.ts (types).
 import { confirm, isCancel, password, select, text } from "@clack/prompts";
-import { FrameworkError, UsageError } from "./errors.js";
-import { answerValue, displayName } from "./parse-args.js";
 import type { ArgSpec } from "./types.js";
 
-/** Ctrl-C or Escape at a prompt: exit 130, as a shell reports an interrupted command. */
-function cancelled(): FrameworkError {
-  return new FrameworkError("Cancelled: nothing was changed", { code: "E_CANCELLED", exitCode: 130 });
+/** One thing to ask. @internal */
+export interface Question {
+  readonly spec: ArgSpec;
+  /** The prompt's text: `user name (<user>)`. */
+  readonly label: string;
+  /** The handler's value for an answer; throws an `Error` whose message says what is wrong. */
+  readonly read: (answer: string) => unknown;
 }
 
-/** `user name (<user>)`, or the bare name without a description; how to give many values. */
-function label(spec: ArgSpec): string {
-  const hint = spec.multiple ? " (several: separate with spaces or commas)" : "";
-  const text = spec.description ? `${spec.description} (${displayName(spec)})` : spec.flag.slice(2);
-  return `${text}${hint}`;
-}
+/** The reason of a refused answer, without the `invalid value ... for <x>: ` of command-line errors. */
+const reason = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).replace(/^invalid value( '.*?')? for \S+: /, "");
 
 /**
- * Asks for each spec in turn (none has a default: the parser only leaves those without one) and
- * returns the values by handler key, validated as if they had been typed on the command line; a
- * wrong answer is explained and asked again.
+ * Asks each question in turn and returns the values by handler key; a refused answer is explained
+ * and asked again (a choice the schema refuses fails with its error). `undefined` when the user
+ * cancelled (Ctrl-C or Escape).
  * @internal
  */
-export async function askFor(specs: readonly ArgSpec[], command: string): Promise<Record<string, unknown>> {
+export async function askFor(questions: readonly Question[]): Promise<Record<string, unknown> | undefined> {
   const values: Record<string, unknown> = {};
-  for (const spec of specs) {
+  for (const { spec, label, read } of questions) {
+    if (spec.type === "choice" && !spec.multiple) {
+      const options = (spec.choices ?? []).map((c) => ({ value: String(c), label: String(c) }));
+      const answer = await select({ message: label, options });
+      if (isCancel(answer)) return undefined;
+      values[spec.key] = read(answer);
+      continue;
+    }
     let value: unknown;
     const validate = (answer: string | undefined): string | undefined => {
       try {
-        value = answerValue(spec, answer ?? "", command);
+        value = read(answer ?? "");
         return undefined;
       } catch (error) {
-        if (error instanceof UsageError)
-          return error.message.replace(/^invalid value( '.*?')? for \S+: /, "");
-        throw error;
+        return reason(error);
       }
     };
-    let answer: unknown;
-    if (spec.type === "choice" && !spec.multiple) {
-      const options = (spec.choices ?? []).map((c) => ({ value: String(c), label: String(c) }));
-      answer = await select({ message: label(spec), options });
-      if (!isCancel(answer)) {
-        const problem = validate(answer as string);
-        if (problem !== undefined)
-          throw new UsageError(`invalid value for ${displayName(spec)}: ${problem}`, { command });
-      }
-    } else if (spec.secret) answer = await password({ message: label(spec), mask: "*", validate });
-    else answer = await text({ message: label(spec), validate });
-    if (isCancel(answer)) throw cancelled();
-    validate(answer as string); // sets `value` from the accepted answer
+    const answer = spec.secret
+      ? await password({ message: label, mask: "*", validate })
+      : await text({ message: label, validate });
+    if (isCancel(answer)) return undefined;
+    validate(answer); // sets `value` from the accepted answer
     values[spec.key] = value;
   }
   return values;
 }
 
 /**
- * Asks the confirmation question; `true` for yes. Ctrl-C is a cancellation (exit 130).
+ * Asks the confirmation question (default No): `true` for yes, `undefined` when cancelled.
  * @internal
  */
-export async function askConfirm(question: string): Promise<boolean> {
+export async function askConfirm(question: string): Promise<boolean | undefined> {
   const answer = await confirm({ message: question, initialValue: false });
-  if (isCancel(answer)) throw cancelled();
-  return answer === true;
+  return isCancel(answer) ? undefined : answer === true;
 }

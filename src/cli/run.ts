@@ -15,8 +15,9 @@ import { FrameworkError, UsageError } from "./errors.js";
 import { renderCommandHelp, renderHelp, renderUsage } from "./help.js";
 import type { MiddlewareChain } from "./middleware.js";
 import { formatResult } from "./output.js";
+import { answerValue, displayName } from "./parse-args.js";
 import { runContext } from "./run-context.js";
-import type { CommandTable, ParseResult } from "./types.js";
+import type { ArgSpec, CommandTable, ParseResult } from "./types.js";
 import { findPackageVersion } from "./version.js";
 
 /** A stream `run()` writes to. */
@@ -189,7 +190,7 @@ export async function run(
     let result: unknown;
     try {
       const args = parsed.pending
-        ? { ...parsed.args, ...(await (await import("./prompt.js")).askFor(parsed.pending, entry.fullName)) }
+        ? { ...parsed.args, ...(await ask(parsed.pending, entry.fullName)) }
         : parsed.args;
       if (entry.confirm !== undefined && !parsed.yes) {
         const question = typeof entry.confirm === "function" ? entry.confirm(args as never) : entry.confirm;
@@ -198,7 +199,9 @@ export async function run(
             `'${entry.fullName}' asks "${question}" before it runs: pass --yes to run it without a terminal`,
             { command: entry.fullName, code: "E_CONFIRM_NEEDS_YES" },
           );
-        if (!(await (await import("./prompt.js")).askConfirm(question)))
+        const yes = await (await import("./prompt.js")).askConfirm(question);
+        if (yes === undefined) throw cancelled();
+        if (!yes)
           throw new FrameworkError("Aborted: nothing was changed", { code: "E_ABORTED", exitCode: 1 });
       }
       result = await new Dispatcher(root, options.container, options.middleware).dispatch(
@@ -217,6 +220,28 @@ export async function run(
     exit(0);
     return result;
   });
+}
+
+/** Ctrl-C or Escape at a prompt: exit 130, as a shell reports an interrupted command. */
+function cancelled(): FrameworkError {
+  return new FrameworkError("Cancelled: nothing was changed", { code: "E_CANCELLED", exitCode: 130 });
+}
+
+/**
+ * Asks on the terminal for the arguments the parser left pending (prompt.ts, loaded only now),
+ * each answer read with the command line's rules (`answerValue`).
+ */
+async function ask(pending: readonly ArgSpec[], command: string): Promise<Record<string, unknown>> {
+  const { askFor } = await import("./prompt.js");
+  const answers = await askFor(
+    pending.map((spec) => ({
+      spec,
+      label: `${spec.description ? `${spec.description} (${displayName(spec)})` : spec.flag.slice(2)}${spec.multiple ? " (several: separate with spaces or commas)" : ""}`,
+      read: (answer: string) => answerValue(spec, answer, command),
+    })),
+  );
+  if (answers === undefined) throw cancelled();
+  return answers;
 }
 
 /**

@@ -86,6 +86,12 @@ describe("replica router", () => {
     assert.equal(isReplicaRead(`${SELECT} LOCK IN SHARE MODE`), false);
     assert.equal(isReplicaRead("SELECT 1 FROM information_schema.tables WHERE table_name = $1"), false);
     assert.equal(isReplicaRead("SELECT @@auto_increment_increment AS step"), false);
+    assert.equal(
+      isReplicaRead("SELECT i.indexrelid FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"),
+      false,
+    );
+    assert.equal(isReplicaRead("SELECT conname FROM pg_catalog.pg_constraint"), false);
+    assert.equal(isReplicaRead("SELECT 'users'::regclass"), false);
     assert.equal(isReplicaRead('INSERT INTO "t" ("a") VALUES ($1) RETURNING "id"'), false);
     assert.equal(isReplicaRead('UPDATE "t" SET "a" = $1 RETURNING "id"'), false);
     assert.equal(isReplicaRead('DELETE FROM "t"'), false);

@@ -18,6 +18,8 @@ export interface RowPlan {
   readonly check: ((row: Row) => boolean) | null;
   /** Builds instances without the model's constructors; `null`: `new model()` as before. */
   readonly loaded: LoadedClass | null;
+  /** Decodes a row in place (`decodeValue` per field that may need it), one named store per field. */
+  readonly decode: (row: Row) => void;
 }
 
 /**
@@ -33,12 +35,39 @@ export function planOf(s: ModelState): RowPlan {
   return (s.rowPlan ??= {
     check: compileRowCheck(s.schema, s.columns),
     loaded: loadedClass(s),
+    decode: compileDecode(s),
   } satisfies RowPlan) as RowPlan;
 }
 
+/**
+ * `decodeValue` of every field of `s.decoded`, unrolled: a null stays null (or `undefined` for an
+ * optional, non-nullable field), a JS number in a number column stays as it is, anything else goes
+ * through the dialect's `decode`.
+ */
+function compileDecode(s: ModelState): (row: Row) => void {
+  const lines = s.decoded.map((field, i) => {
+    const key = JSON.stringify(field.name);
+    const empty = field.optional && !field.nullable ? "undefined" : "null";
+    const numeric = field.kind === "integer" || field.kind === "float";
+    return `v = r[${key}];
+if (v === null || v === undefined) r[${key}] = ${empty};
+else if (${numeric ? 'typeof v !== "number"' : "true"}) r[${key}] = s.d.decode(k[${i}], v);`;
+  });
+  const kinds = s.decoded.map((field) => field.kind);
+  return new Function("s", "k", `return (r) => { let v;\n${lines.join("\n")}\n};`)(s, kinds) as (
+    row: Row,
+  ) => void;
+}
+
 function loadedClass(s: ModelState): LoadedClass | null {
-  // Public class fields are own properties of an instance built the old way.
-  const probe = hydrate(s.model, {}, undefined, () => undefined);
+  // Public class fields are own properties of an instance built the old way. A constructor that
+  // throws here keeps the old way too (and throws there as it always did).
+  let probe: object;
+  try {
+    probe = hydrate(s.model, {}, undefined, () => undefined);
+  } catch {
+    return null;
+  }
   if (Reflect.ownKeys(probe).length > 0) return null;
   const relations = new Set(relationsOf(s.model).keys());
   if (!constructionIsInert(s.model, ModelBase, relations)) return null;

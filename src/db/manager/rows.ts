@@ -22,11 +22,7 @@ export function decodeValue(s: ModelState, field: FieldInfo, value: unknown): un
 
 /** A row read back: decoded per column kind, validated by the schema, as an instance. */
 export function hydrateRow<T extends object>(s: ModelState<T>, row: Row, plan: RowPlan = planOf(s)): T {
-  const decoded = s.decoded;
-  for (let i = 0; i < decoded.length; i++) {
-    const field = decoded[i];
-    row[field.name] = decodeValue(s, field, row[field.name]);
-  }
+  plan.decode(row); // decodeValue per field, unrolled
   let data: Record<string, unknown>;
   if (plan.check?.(row)) {
     data = row; // already what the schema outputs: the parse would return an equal copy

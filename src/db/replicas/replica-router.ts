@@ -31,11 +31,14 @@ interface ReplicaNode {
 
 /**
  * Statements that may run on a replica: plain reads; never `FOR UPDATE/SHARE`, never the catalog
- * (a replica may not have replayed a `CREATE TABLE` yet), never a server variable (`@@...`).
+ * (a replica may not have replayed a `CREATE TABLE` yet: `information_schema`, and PostgreSQL's
+ * `pg_*` catalogs and functions, named with or without `pg_catalog.`), never a server variable
+ * (`@@...`). A user table named `pg_...` is therefore read on the primary (PostgreSQL reserves the
+ * prefix for its own names).
  */
 const READ = /^\s*(SELECT|WITH)\b/i;
 const NOT_ON_REPLICA =
-  /\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|\binformation_schema\b|\bpg_catalog\b|@@|\bLOCK\s+IN\s+SHARE\s+MODE\b/i;
+  /\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|\binformation_schema\b|\bpg_\w+|::regclass\b|@@|\bLOCK\s+IN\s+SHARE\s+MODE\b/i;
 
 /**
  * Whether a statement may run on a replica.
