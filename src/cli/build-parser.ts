@@ -64,8 +64,8 @@ function parseArgv(root: CommandTable, argv: readonly string[], options: ParseAr
       globals[tok.slice(2) as "verbose" | "quiet" | "yes"] = true;
       continue;
     }
-    if (tok === "-q") {
-      globals.quiet = true;
+    if (tok === "-q" || tok === "-y") {
+      globals[tok === "-q" ? "quiet" : "yes"] = true;
       continue;
     }
     if (tok === "--output" || tok.startsWith("--output=")) {

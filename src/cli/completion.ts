@@ -1,11 +1,14 @@
 // Renders the bash, zsh and fish completion scripts of a command table (`renderCompletion()`):
-// commands, groups, aliases, options and choices. Pure: returns the script. Works on the read-only
+// commands, groups, aliases, options (long ones, and short ones once a single `-` is typed) and
+// choices (after `--order` or its `-o`). Pure: returns the script. Works on the read-only
 // `CommandTable` view, never on the `CommandRegistry` class. May import types.ts and the `SHELLS`
 // list of build-parser.ts.
 import { SHELLS } from "./build-parser.js";
 import type { ArgSpec, CommandEntry, CommandTable, Shell } from "./types.js";
 
 const GLOBALS = ["--help", "--version", "--verbose", "--output", "--quiet", "--yes"];
+/** The short forms of the global options, offered once the word typed starts with a single `-`. */
+const GLOBAL_SHORTS = ["-h", "-V", "-q", "-y"];
 
 interface Node {
   /** State key: `""` top, `"db"` group, `"db migrate"` command. */
@@ -14,6 +17,8 @@ interface Node {
   words: string[];
   /** Words completed in this state. */
   next: string[];
+  /** Short flags of this state (`-v`), completed when the word typed starts with a single `-`. */
+  shorts: string[];
   entry?: CommandEntry;
   description: string;
 }
@@ -25,6 +30,11 @@ function optionWords(specs: readonly ArgSpec[]): string[] {
     if (s.kind === "flag") words.push(s.flag, `--no-${s.flag.slice(2)}`);
   }
   return [...words, "--help"];
+}
+
+function shortWords(specs: readonly ArgSpec[]): string[] {
+  const words = specs.filter((s) => s.short !== undefined).map((s) => `-${s.short}`);
+  return [...words, "-h"];
 }
 
 function walk(reg: CommandTable, out: { parent: string; node: Node }[]): string[] {
@@ -39,6 +49,7 @@ function walk(reg: CommandTable, out: { parent: string; node: Node }[]): string[
         key: entry.fullName,
         words: leads,
         next: optionWords(entry.specs),
+        shorts: shortWords(entry.specs),
         entry,
         description: entry.description,
       },
@@ -48,7 +59,7 @@ function walk(reg: CommandTable, out: { parent: string; node: Node }[]): string[
     const leads = [group.groupName as string, ...group.ops];
     words.push(...leads);
     const key = group.path.join(" ");
-    const node: Node = { key, words: leads, next: [], description: group.description };
+    const node: Node = { key, words: leads, next: [], shorts: ["-h"], description: group.description };
     out.push({ parent: here, node });
     node.next = [...walk(group, out), "--help"];
   }
@@ -67,9 +78,12 @@ function bash(program: string, top: string[], nodes: { parent: string; node: Nod
     )
     .join("\n");
   const states = [
-    `    "") words=${dq([...top, "completion", ...GLOBALS].join(" "))} ;;`,
+    `    "") words=${dq([...top, "completion", ...GLOBALS].join(" "))} shorts=${dq(GLOBAL_SHORTS.join(" "))} ;;`,
     `    "completion") words=${dq(SHELLS.join(" "))} ;;`,
-    ...nodes.map(({ node }) => `    ${dq(node.key)}) words=${dq(node.next.join(" "))} ;;`),
+    ...nodes.map(
+      ({ node }) =>
+        `    ${dq(node.key)}) words=${dq(node.next.join(" "))} shorts=${dq(node.shorts.join(" "))} ;;`,
+    ),
   ].join("\n");
   const choices = nodes
     .flatMap(({ node }) =>
@@ -77,7 +91,7 @@ function bash(program: string, top: string[], nodes: { parent: string; node: Nod
         .filter((s) => s.kind === "option" && s.choices)
         .map(
           (s) =>
-            `    ${dq(`${node.key}|${s.flag}`)}) words=${dq((s.choices ?? []).map(String).join(" "))} ;;`,
+            `    ${[s.flag, ...(s.short ? [`-${s.short}`] : [])].map((f) => dq(`${node.key}|${f}`)).join("|")}) words=${dq((s.choices ?? []).map(String).join(" "))} ;;`,
         ),
     )
     .concat([`    *"|--output") words="json table plain csv" ;;`])
@@ -85,7 +99,7 @@ function bash(program: string, top: string[], nodes: { parent: string; node: Nod
   const fn = fnName(program);
   return `# ${program} completion for bash. Load it with: source <(${program} completion bash)
 ${fn}() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" state="" words="" i
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" state="" words="" shorts="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "$state|\${COMP_WORDS[i]}" in
       "|completion") state="completion" ;;
@@ -94,6 +108,10 @@ ${transitions}
   done
   case "$state" in
 ${states}
+  esac
+  case "$cur" in
+    --*) ;;
+    -*) words="$words $shorts" ;;
   esac
   case "$state|$prev" in
 ${choices}
@@ -147,7 +165,7 @@ function fish(program: string, nodes: { parent: string; node: Node }[]): string 
     `complete -c ${program} -l version -s V -d 'print the version'`,
     `complete -c ${program} -l verbose -d 'log commands, show stack traces'`,
     `complete -c ${program} -l quiet -s q -d 'print no result'`,
-    `complete -c ${program} -l yes -d 'answer yes to confirmations'`,
+    `complete -c ${program} -l yes -s y -d 'answer yes to confirmations'`,
     `complete -c ${program} -l output -x -a 'json table plain csv' -d 'output format'`,
   );
   return `${lines.join("\n")}\n`;

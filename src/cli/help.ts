@@ -104,7 +104,10 @@ export function renderCommandHelp(
         describeSpec(s),
       ] as const,
   );
-  if (entry.confirm !== undefined) rows.push([p.cyan(`${pad}--yes`), "run without asking for confirmation"]);
+  if (entry.confirm !== undefined) rows.push([
+      p.cyan(named.some((n) => n.short === "y") ? `${pad}--yes` : "-y, --yes"),
+      "run without asking for confirmation",
+    ]);;
   rows.push([p.cyan("-h, --help"), "show this help"]);
   out.push("", p.bold("Options:"), ...table(rows, strip));
   if (entry.ops.length > 0) out.push("", `${p.bold("Aliases:")} ${entry.ops.join(", ")}`);
@@ -146,7 +149,7 @@ export function renderHelp(registry: CommandTable, options: HelpOptions = {}): s
           [p.cyan("--verbose"), "log each command and show stack traces on errors"],
           [p.cyan("--output <format>"), "json, table, plain or csv"],
           [p.cyan("-q, --quiet"), "print no result (errors still show)"],
-          [p.cyan("--yes"), "answer yes to a command's confirmation"],
+          [p.cyan("-y, --yes"), "answer yes to a command's confirmation"],
         ],
         strip,
       ),

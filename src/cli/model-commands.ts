@@ -77,10 +77,12 @@ export function modelFields(model: CommandModel): Field[] {
   return Object.entries(shape).map(([name, schema]) => {
     let inner = schema;
     let mayOmit = false;
+    let nullable = false;
     let writeOnly = metaOf(schema)?.writeOnly === true;
     let description = (schema as { description?: string }).description;
     while (WRAPPERS.has(def(inner).type) && def(inner).innerType !== undefined) {
       if (def(inner).type !== "readonly" && def(inner).type !== "nonoptional") mayOmit = true;
+      if (def(inner).type === "nullable") nullable = true;
       inner = def(inner).innerType as ZodLike;
       writeOnly ||= metaOf(inner)?.writeOnly === true;
       description ??= (inner as { description?: string }).description;
@@ -95,6 +97,7 @@ export function modelFields(model: CommandModel): Field[] {
       base,
       scalar: SCALARS.has(base) || (def(inner).type === "pipe" && SCALARS.has(base)),
       mayOmit,
+      nullable,
       hidden: hashed.has(name) || writeOnly,
       hashed: hashed.has(name),
       description,
@@ -208,10 +211,28 @@ export function modelCommandSet(model: CommandModel, options: ModelCommandsOptio
     return record(row);
   });
 
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const textNames = fields.filter((f) => !f.scalar && !f.hidden).map((f) => f.name);
+  /** Options given as text (dates, JSON), decoded and validated by model-values.ts, loaded then. */
+  const withText = async (v: Record<string, unknown>, names: readonly string[], command: string) => {
+    const given = names.filter((n) => textNames.includes(n) && v[n] !== undefined);
+    if (given.length === 0) return v;
+    const { textValues } = await import("./model-values.js");
+    return { ...v, ...textValues(byName, v, given, (message) => new UsageError(message, { command })) };
+  };
+  const textArg = (f: Field, optional: boolean, description: string | undefined): ArgOptions => ({
+    type: String,
+    named: true,
+    optional,
+    description: `${description ?? f.name} (${f.base === "date" ? "ISO 8601 date" : "JSON"})`,
+  });
   const createArgs: Record<string, ArgOptions> = {};
   for (const f of fields) {
     if ((managedKey && f.name === keyField) || f.name === "help") continue;
-    if (!f.scalar && f.mayOmit) continue; // dates, objects with a default: left to the schema
+    if (!f.scalar && !f.hidden) {
+      createArgs[f.name] = textArg(f, f.mayOmit, f.description);
+      continue;
+    }
     createArgs[f.name] = f.scalar
       ? {
           schema: f.schema,
@@ -223,6 +244,7 @@ export function modelCommandSet(model: CommandModel, options: ModelCommandsOptio
       : { schema: f.schema, named: true, description: f.description };
   }
   const createNames = Object.keys(createArgs).filter((n) => {
+    if (createArgs[n].schema === undefined) return true; // a text field: model-values.ts reads it
     try {
       zodToArg(n, `--${n}`, createArgs[n].schema as ZodLike);
       return true;
@@ -237,15 +259,26 @@ export function modelCommandSet(model: CommandModel, options: ModelCommandsOptio
       description: `Create a ${noun} (${createNames.map((n) => `--${n}`).join(", ")})`,
       args: createArgs,
     },
-    async (values) =>
-      record(await objects.create(criteriaOf(values as Record<string, unknown>, createNames))),
+    async (values) => {
+      const v = await withText(values as Record<string, unknown>, createNames, `${group} create`);
+      return record(await objects.create(criteriaOf(v, createNames)));
+    },
   );
 
   const updateArgs: Record<string, ArgOptions> = {};
   for (const f of fields)
-    if (f.name !== keyField && f.scalar && f.name !== "help")
-      updateArgs[f.name] = optionalOf(f, f.description ?? `new ${f.name}`);
+    if (f.name !== keyField && f.name !== "help")
+      if (f.scalar) updateArgs[f.name] = optionalOf(f, f.description ?? `new ${f.name}`);
+      else if (!f.hidden) updateArgs[f.name] = textArg(f, true, f.description ?? `new ${f.name}`);
   const updateNames = Object.keys(updateArgs);
+  const nullable = fields.filter((f) => f.nullable && !f.hidden && f.name in updateArgs).map((f) => f.name);
+  if (nullable.length > 0 && !("unset" in updateArgs))
+    updateArgs.unset = {
+      type: [String],
+      choices: nullable,
+      optional: true,
+      description: "set this field to null (repeatable: --unset a --unset b)",
+    };
   add(
     "update",
     {
@@ -254,14 +287,18 @@ export function modelCommandSet(model: CommandModel, options: ModelCommandsOptio
       args: { ...keyArg, ...updateArgs },
     },
     async (values) => {
-      const v = values as Record<string, unknown>;
+      const command = `${group} update`;
+      const v = await withText(values as Record<string, unknown>, updateNames, command);
       const changes = criteriaOf(v, updateNames);
+      for (const name of (v.unset as string[] | undefined) ?? []) {
+        if (changes[name] !== undefined && changes[name] !== null)
+          throw new UsageError(`--${name} and --unset ${name} contradict each other: give one`, { command });
+        changes[name] = null;
+      }
       if (Object.keys(changes).length === 0)
         throw new UsageError(
-          `nothing to update: give at least one of ${updateNames.map((n) => `--${n}`).join(", ")}`,
-          {
-            command: `${group} update`,
-          },
+          `nothing to update: give at least one of ${updateNames.map((n) => `--${n}`).join(", ")}${nullable.length > 0 ? ", --unset" : ""}`,
+          { command },
         );
       const updated = await objects.updateWhere({ [keyField]: v[keyField] }, changes);
       if (updated.length === 0) throw notFound(model, keyField, v[keyField]);

@@ -16,13 +16,21 @@ import type { ZodLike } from "./types.js";
 export interface ModelObjects {
   readonly keyField: string;
   readonly hashedFields: readonly string[];
-  readonly table: { readonly columns: readonly { readonly name: string; readonly autoincrement: boolean }[] };
+  readonly uniqueFields: readonly string[];
+  readonly table: {
+    readonly name: string;
+    readonly columns: readonly { readonly name: string; readonly autoincrement: boolean }[];
+  };
+  /** The database: import asks its dialect's name (PostgreSQL moves the key's sequence on). */
+  readonly engine: { readonly dialect: { readonly name: string } | null };
   get(key: any): Promise<object | null>;
   filter(criteria: any, options: any): Promise<readonly object[]>;
   create(data: any): Promise<object>;
   updateWhere(criteria: any, updates: any): Promise<readonly object[]>;
   delete(key: any): Promise<boolean>;
   bulkCreate(rows: readonly any[], options?: any): Promise<readonly object[]>;
+  bulkUpsert(rows: readonly any[], options?: any): Promise<readonly object[]>;
+  raw(strings: TemplateStringsArray, ...values: (string | number | bigint)[]): Promise<readonly object[]>;
   transaction<R>(fn: () => Promise<R>): Promise<R>;
   iterate(criteria?: any, options?: any): AsyncIterable<object>;
 }
@@ -52,10 +60,15 @@ export interface ModelField {
   readonly inner: ZodLike;
   /** `def.type` of `inner` (under pipes): `"string"`, `"int"`-ish `"number"`, `"date"`, ... */
   readonly base: string;
-  /** A value the command line can carry (string, number, bigint, boolean, enum, literal). */
+  /**
+   * A value the command line can carry as it is (string, number, bigint, boolean, enum, literal).
+   * Other fields are given as text: dates as ISO 8601 strings, anything else as JSON.
+   */
   readonly scalar: boolean;
   /** Has a default, or is optional or nullable: may be left out of `create`. */
   readonly mayOmit: boolean;
+  /** Accepts `null` (`.nullable()`): `update --unset <field>` may clear it. */
+  readonly nullable: boolean;
   /** Hashed or `writeOnly`: never shown, never a filter. */
   readonly hidden: boolean;
   readonly hashed: boolean;

@@ -293,8 +293,8 @@ export function parseCommandArgs(
         const letter = tok[j];
         const spec = shorts.get(letter);
         if (spec === undefined) {
-          if (letter === "q") {
-            globals.quiet = true;
+          if (letter === "q" || letter === "y") {
+            globals[letter === "q" ? "quiet" : "yes"] = true;
             continue;
           }
           const known = [...shorts.keys()].map((k) => `-${k}`);

@@ -196,7 +196,7 @@ export async function run(
         const question = typeof entry.confirm === "function" ? entry.confirm(args as never) : entry.confirm;
         if (!interactive)
           throw new UsageError(
-            `'${entry.fullName}' asks "${question}" before it runs: pass --yes to run it without a terminal`,
+            `'${entry.fullName}' asks "${question}" before it runs: pass --yes (or -y) to run it without a terminal`,
             { command: entry.fullName, code: "E_CONFIRM_NEEDS_YES" },
           );
         const yes = await (await import("./prompt.js")).askConfirm(question);

@@ -333,7 +333,7 @@ export interface GlobalOptions {
   output?: OutputFormat;
   /** `--quiet` / `-q`: print no result (errors still go to stderr). */
   quiet?: boolean;
-  /** `--yes`: answer a command's confirmation with yes. */
+  /** `--yes` / `-y`: answer a command's confirmation with yes. */
   yes?: boolean;
 }
 

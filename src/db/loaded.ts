@@ -41,7 +41,8 @@ export function compileLoaded(model: Function, columns: readonly string[], keyFi
     ...columns.map((c) => `this[${JSON.stringify(c)}] = f[${JSON.stringify(c)}];`),
     ...columns.map((c, i) => `this.#s${i} = ${i === keyIndex ? "key" : `v[${JSON.stringify(c)}]`};`),
   ].join(" ");
-  const read = columns.map((c, i) => `${JSON.stringify(c)}: o.#s${i}`).join(", ");
+  // computed keys: a column named "__proto__" is a property, never the prototype
+  const read = columns.map((c, i) => `[${JSON.stringify(c)}]: o.#s${i}`).join(", ");
   const write = columns
     .map((c, i) => `o.#s${i} = ${i === keyIndex ? "key" : `v[${JSON.stringify(c)}]`};`)
     .join(" ");

@@ -16,6 +16,17 @@ function app() {
   );
   cli.register({ name: "list", ops: ["-l"], args: { done: Boolean } }, () => 1);
   cli.group("db").register({ name: "migrate", args: { steps: z.int().default(1) } }, () => 1);
+  cli.register(
+    {
+      name: "show",
+      args: {
+        all: { type: Boolean, short: "a" },
+        sort: { choices: ["asc", "desc"], optional: true, short: "s" },
+        out: z.string().optional().meta({ short: "o" }),
+      },
+    },
+    () => 1,
+  );
   return cli;
 }
 
@@ -44,6 +55,7 @@ describe("bash completion (run in a real bash)", () => {
       "completion",
       "db",
       "list",
+      "show",
     ]);
     assert.deepEqual(complete(["todo", "l"]), ["list"]);
     assert.deepEqual(complete(["todo", "-a", "milk", "--"]), ["--priority", "--help"]);
@@ -53,6 +65,43 @@ describe("bash completion (run in a real bash)", () => {
     assert.deepEqual(complete(["todo", "db", "migrate", "--s"]), ["--steps"]);
     assert.deepEqual(complete(["todo", "completion", ""]), ["bash", "zsh", "fish"]);
     assert.deepEqual(complete(["todo", "--output", "t"]), ["table"]);
+  });
+
+  it("completes short flags once a single - is typed, and the choices after a short option", () => {
+    assert.deepEqual(complete(["todo", "show", "-"]).sort(), [
+      "--all",
+      "--help",
+      "--no-all",
+      "--out",
+      "--sort",
+      "-a",
+      "-h",
+      "-o",
+      "-s",
+    ]);
+    assert.deepEqual(complete(["todo", "show", "--"]).sort(), ["--all", "--help", "--no-all", "--out", "--sort"]);
+    assert.deepEqual(complete(["todo", "show", ""]).sort(), ["--all", "--help", "--no-all", "--out", "--sort"]);
+    assert.deepEqual(complete(["todo", "show", "-s", ""]), ["asc", "desc"]);
+    assert.deepEqual(complete(["todo", "show", "-a", "-s", "d"]), ["desc"]);
+    assert.deepEqual(complete(["todo", "-"]).sort(), [
+      "--add",
+      "--help",
+      "--output",
+      "--quiet",
+      "--verbose",
+      "--version",
+      "--yes",
+      "-V",
+      "-a",
+      "-h",
+      "-l",
+      "-q",
+      "-y",
+    ]);
+    assert.deepEqual(complete(["todo", "db", "-"]).sort(), ["--help", "-h"]);
+    const zsh = renderCompletion(app(), "zsh");
+    assert.ok(zsh.endsWith(renderCompletion(app(), "bash")), "zsh runs the same function");
+    assert.match(renderCompletion(app(), "fish"), /-l yes -s y -d 'answer yes to confirmations'/);
   });
 
   it("the zsh script wraps the bash one; fish lists commands, options and choices", () => {

@@ -137,6 +137,12 @@ describe("options people expect (real process)", () => {
     usageError(["purge"], /^error: 'purge' asks "Delete 3 todos\?" before it runs: pass --yes/);
     assert.deepEqual(cli(["purge", "--count", "5", "--yes"]), { code: 0, stdout: "deleted 5\n", stderr: "" });
     assert.equal(cli(["--yes", "purge"]).stdout, "deleted 3\n");
+    assert.deepEqual(cli(["purge", "-y", "--count", "4"]), { code: 0, stdout: "deleted 4\n", stderr: "" });
+    assert.equal(cli(["-y", "purge"]).stdout, "deleted 3\n", "-y before the command too");
+    assert.equal(cli(["purge", "-qy"]).stdout, "", "-y clusters with -q");
+    assert.match(cli(["purge", "--help"]).stdout, /\n {2}-y, --yes +run without asking for confirmation\n/);
+    assert.match(cli(["--help"]).stdout, /\n {2}-y, --yes +answer yes to a command's confirmation\n/);
+    usageError(["purge"], /pass --yes \(or -y\) to run it without a terminal/);
     usageError(["shell"], /^error: 'shell' needs a terminal/);
     assert.equal(
       cli(["login", "bob", "12345678", "--role", "admin"]).stdout,
