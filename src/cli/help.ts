@@ -104,10 +104,11 @@ export function renderCommandHelp(
         describeSpec(s),
       ] as const,
   );
-  if (entry.confirm !== undefined) rows.push([
+  if (entry.confirm !== undefined)
+    rows.push([
       p.cyan(named.some((n) => n.short === "y") ? `${pad}--yes` : "-y, --yes"),
       "run without asking for confirmation",
-    ]);;
+    ]);
   rows.push([p.cyan("-h, --help"), "show this help"]);
   out.push("", p.bold("Options:"), ...table(rows, strip));
   if (entry.ops.length > 0) out.push("", `${p.bold("Aliases:")} ${entry.ops.join(", ")}`);

@@ -320,6 +320,7 @@ export function modelCommandSet(model: CommandModel, options: ModelCommandsOptio
     },
   );
 
+  const hashedNames = fields.filter((f) => f.hashed).map((f) => f.name);
   const io: ModelIo = {
     model,
     fields,
@@ -368,6 +369,14 @@ export function modelCommandSet(model: CommandModel, options: ModelCommandsOptio
           optional: true,
           description: "default: from --out's extension, else jsonl",
         },
+        ...(hashedNames.length > 0 && !fields.some((f) => f.name === "withHashes")
+          ? {
+              withHashes: {
+                type: Boolean,
+                description: `also write the stored hashes of ${hashedNames.join(", ")} (import takes them back as they are)`,
+              },
+            }
+          : {}),
       },
     },
     async (values) => {
@@ -378,7 +387,8 @@ export function modelCommandSet(model: CommandModel, options: ModelCommandsOptio
         out: v.out as string | undefined,
         format: v.format as "jsonl" | "csv" | undefined,
         command: `${group} export`,
-        columns: visible,
+        columns: v.withHashes === true ? [...visible, ...hashedNames] : visible,
+        hashes: v.withHashes === true ? hashedNames : [],
       });
     },
   );

@@ -125,6 +125,107 @@ async function* readRows(
   }
 }
 
+const valueKey = (value: unknown) =>
+  value instanceof Date ? `date:${value.toISOString()}` : `${typeof value}:${String(value)}`;
+
+/**
+ * The rows of an import that carry a database-managed key (a file written by `export`): created
+ * with their keys. `bulkUpsert` by key is what inserts a row with its key, so before it runs a key
+ * or a unique value that exists already (in the table, or earlier in the file) is refused here,
+ * naming the line: import only creates records, on every database (MariaDB's upsert would
+ * otherwise update the row holding a taken unique value). After the rows are in, PostgreSQL's
+ * identity sequence is moved past the highest key, so later inserts get fresh keys (SQLite and
+ * MariaDB move their counters on an explicit key themselves).
+ */
+class KeyedRows {
+  readonly #io: ModelIo;
+  readonly #file: string;
+  /** Per key or unique field: value -> line, for the rows with keys imported so far. */
+  readonly #seen = new Map<string, Map<string, number>>();
+  #highest: number | bigint | undefined;
+
+  constructor(io: ModelIo, file: string) {
+    this.#io = io;
+    this.#file = file;
+    for (const name of [io.keyField, ...io.model.objects.uniqueFields]) this.#seen.set(name, new Map());
+  }
+
+  /** Moves the rows that carry a key out of `rows` (and their lines out of `lines`); none: `undefined`. */
+  take(
+    rows: Record<string, unknown>[],
+    lines: number[],
+  ): { rows: Record<string, unknown>[]; lines: number[] } | undefined {
+    const key = this.#io.keyField;
+    if (!rows.some((row) => row[key] != null)) return undefined;
+    const keyed = { rows: [] as Record<string, unknown>[], lines: [] as number[] };
+    let kept = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const target = rows[i][key] != null ? keyed : undefined;
+      if (target) {
+        target.rows.push(rows[i]);
+        target.lines.push(lines[i]);
+      } else {
+        rows[kept] = rows[i];
+        lines[kept++] = lines[i];
+      }
+    }
+    rows.length = kept;
+    lines.length = kept;
+    return keyed;
+  }
+
+  /** Fails, naming the line, when a key or unique value of `keyed` is taken. */
+  async refuseExisting(keyed: { rows: Record<string, unknown>[]; lines: number[] }): Promise<void> {
+    const { model } = this.#io;
+    for (const [field, seen] of this.#seen) {
+      const values = new Map<string, { value: unknown; line: number }>();
+      keyed.rows.forEach((row, i) => {
+        const value = row[field];
+        if (value == null) return;
+        const k = valueKey(value);
+        const earlier = seen.get(k) ?? values.get(k)?.line;
+        if (earlier !== undefined)
+          throw this.#taken(keyed.lines[i], field, value, `line ${earlier} has it too`);
+        values.set(k, { value, line: keyed.lines[i] });
+      });
+      if (values.size === 0) continue;
+      const list = [...values.values()].map((v) => v.value);
+      const [found] = await model.objects.filter({ [field]: { in: list } }, { limit: 1 });
+      if (found !== undefined) {
+        const value = (found as Record<string, unknown>)[field];
+        const line = values.get(valueKey(value))?.line ?? keyed.lines[0];
+        const advice =
+          field === this.#io.keyField
+            ? `: import only creates records; delete that ${model.name} first, or leave ${field} out of the line for a new key`
+            : "";
+        throw this.#taken(line, field, value, `a ${model.name} has it already${advice}`);
+      }
+      for (const [k, { line }] of values) seen.set(k, line);
+    }
+    for (const row of keyed.rows) {
+      const key = row[this.#io.keyField] as number | bigint;
+      if (this.#highest === undefined || key > this.#highest) this.#highest = key;
+    }
+  }
+
+  #taken(line: number, field: string, value: unknown, why: string): Error {
+    return this.#io.fail(
+      `line ${line} of ${this.#file}: ${field} ${String(value)} is taken (${why})`,
+      "E_IMPORT",
+    );
+  }
+
+  /** PostgreSQL: the key's identity sequence continues after the highest key imported (never goes back). */
+  async moveSequenceOn(): Promise<void> {
+    const objects = this.#io.model.objects;
+    if (objects.engine.dialect?.name !== "postgres" || this.#highest === undefined) return;
+    const table = `"${objects.table.name.replace(/"/g, '""')}"`;
+    const key = this.#io.keyField;
+    // No row comes back (a sequence value is > 0), so raw() validates nothing; setval runs once.
+    await objects.raw`SELECT s.v FROM (SELECT setval(pg_get_serial_sequence(${table}, ${key}), GREATEST(${String(this.#highest)}::bigint, COALESCE(pg_sequence_last_value(pg_get_serial_sequence(${table}, ${key})::regclass), 1))) AS v) AS s WHERE s.v < 0`;
+  }
+}
+
 /**
  * Imports a JSON Lines or CSV file through `bulkCreate`, in one transaction: every row or none.
  * A bad row fails the whole import with its line number. Returns the summary line.
@@ -149,22 +250,35 @@ export async function importFile(
     );
   }
   const bar = io.progress({ total, label: `${options.command} ${options.file}` });
+  const objects = model.objects;
+  // Hashes written by `export --with-hashes` are stored as they are; plain passwords are hashed.
+  const bulkOptions = { acceptPasswordHashes: true };
+  const keys = io.managedKey ? new KeyedRows(io, options.file) : undefined;
   let count = 0;
   try {
-    await model.objects.transaction(async () => {
+    await objects.transaction(async () => {
       let rows: Record<string, unknown>[] = [];
       let lines: number[] = [];
-      const flush = async () => {
-        if (rows.length === 0) return;
+      const write = async (write: () => Promise<unknown>, at: readonly number[]) => {
         try {
-          await model.objects.bulkCreate(rows);
+          await write();
         } catch (error) {
           const index = (error as { rowIndex?: unknown }).rowIndex;
           if (typeof index !== "number") throw error;
           const message = (error as Error).message.replace(/^row \d+: /, "");
-          throw io.fail(`line ${lines[index]} of ${options.file}: ${message}`, "E_IMPORT", error);
+          throw io.fail(`line ${at[index]} of ${options.file}: ${message}`, "E_IMPORT", error);
         }
-        count += rows.length;
+      };
+      const flush = async () => {
+        if (rows.length === 0) return;
+        const keyed = keys?.take(rows, lines);
+        if (keyed !== undefined && keys !== undefined) {
+          await keys.refuseExisting(keyed);
+          await write(() => objects.bulkUpsert(keyed.rows, bulkOptions), keyed.lines);
+          await keys.moveSequenceOn();
+        }
+        await write(() => objects.bulkCreate(rows, bulkOptions), lines);
+        count += rows.length + (keyed?.rows.length ?? 0);
         bar.update(count);
         rows = [];
         lines = [];
@@ -206,6 +320,8 @@ export async function exportRows(
     format?: Format;
     command: string;
     columns: readonly string[];
+    /** Hashed fields written too, with the hash the instance holds (`export --with-hashes`). */
+    hashes: readonly string[];
   },
 ): Promise<string | undefined> {
   const format =
@@ -236,6 +352,7 @@ export async function exportRows(
   )) {
     const toJSON = (instance as { toJSON?: () => Record<string, unknown> }).toJSON;
     const row = typeof toJSON === "function" ? toJSON.call(instance) : (instance as Record<string, unknown>);
+    for (const name of options.hashes) row[name] = (instance as Record<string, unknown>)[name];
     if (stringifier) await write(options.columns.map((c) => cell(row[c])));
     else await write(`${JSON.stringify(row, replacer)}\n`);
     count++;

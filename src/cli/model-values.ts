@@ -6,7 +6,14 @@
 // error comes in as a function, as model-io.ts's do). May import model-types.ts (types).
 import type { ModelField } from "./model-types.js";
 
-type StandardResult = { value?: unknown; issues?: readonly { message: string }[] };
+type StandardResult = {
+  value?: unknown;
+  issues?: readonly { message: string; path?: readonly (PropertyKey | { key: PropertyKey })[] }[];
+};
+const where = (path: StandardResult["issues"] extends readonly (infer I)[] | undefined ? I : never) =>
+  path.path && path.path.length > 0
+    ? `${path.path.map((p) => String(typeof p === "object" ? p.key : p)).join(".")}: `
+    : "";
 type Standard = { "~standard"?: { validate?: (value: unknown) => StandardResult | Promise<StandardResult> } };
 
 /** `2024-01-31`, `2024-01-31T09:30`, `2024-01-31T09:30:00.000Z`, `2024-01-31 09:30:00+02:00`. */
@@ -52,7 +59,7 @@ export function textValues(
     const result = typeof validate === "function" ? validate(value) : { value };
     if (result instanceof Promise) throw invalid("the field's schema is asynchronous");
     if (result.issues && result.issues.length > 0)
-      throw invalid(result.issues.map((issue) => issue.message).join("; "));
+      throw invalid(result.issues.map((issue) => `${where(issue)}${issue.message}`).join("; "));
     out[name] = value;
   }
   return out;

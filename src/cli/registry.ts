@@ -381,11 +381,12 @@ export class CommandRegistry implements CommandTable {
    * Adds the `shell` command: `app shell` opens an interactive prompt over this registry's
    * commands (history, Tab completion of commands and options, `help`, errors shown without
    * leaving; `exit` or Ctrl-D to leave). It needs a terminal: piped, it is a usage error. The
-   * shell's code (node:readline) loads only when it starts. Returns the registry.
+   * shell's code (node:readline) loads only when it starts. The history lasts the session unless
+   * `historyFile` names a file to keep it in (`~/` is the home directory). Returns the registry.
    *
    * @example
    * ```ts
-   * const cli = new CommandRegistry({ name: "todo" }).enableShell();
+   * const cli = new CommandRegistry({ name: "todo" }).enableShell({ historyFile: "~/.todo_history" });
    * // $ todo shell
    * // todo> add "Buy milk"
    * ```

@@ -11,7 +11,7 @@ import type { CommandMeta, CommandTable, Handler } from "./types.js";
  *
  * @example
  * ```ts
- * cli.enableShell({ name: "repl", prompt: "todo> ", historySize: 500 } satisfies ShellOptions);
+ * cli.enableShell({ name: "repl", prompt: "todo> ", historySize: 500, historyFile: "~/.todo_history" } satisfies ShellOptions);
  * ```
  */
 export interface ShellOptions {
@@ -21,6 +21,12 @@ export interface ShellOptions {
   readonly prompt?: string;
   /** Lines kept for the up and down arrows; default 1000. */
   readonly historySize?: number;
+  /**
+   * Keep the history across sessions in this file (`~/` is the home directory): read when the
+   * shell opens, rewritten (mode 0600, at most `historySize` lines, oldest first) after each line.
+   * Default: none, the history ends with the session.
+   */
+  readonly historyFile?: string;
 }
 
 /**
@@ -42,6 +48,7 @@ export function shellCommand(
     await startShell(table.root, {
       prompt: options.prompt ?? `${table.root.programName}> `,
       historySize: options.historySize ?? 1000,
+      historyFile: options.historyFile,
       shellName: name,
       rerun: ctx.rerun,
       stderr: ctx.stderr,

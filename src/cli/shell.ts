@@ -1,9 +1,13 @@
 // The interactive shell of `cli.enableShell()` (`startShell()`): reads command lines with
-// node:readline (history on the arrows, Tab completion of commands, groups, options and choices),
-// splits them like a POSIX shell (quotes, backslashes) and runs each through `run()` with the
+// node:readline (history on the arrows, kept in a file across sessions when `historyFile` is set;
+// Tab completion of commands, groups, options and choices), splits them like a POSIX shell
+// (quotes, backslashes) and runs each through `run()` with the
 // options of the `app shell` run, so errors are printed and the shell goes on. `help`, `exit`,
 // `quit` and Ctrl-D are its own words. Loaded only by `import()` from shell-command.ts. Works on
 // the read-only `CommandTable` view. May import types.ts and suggest.ts.
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import type { CommandEntry, CommandTable } from "./types.js";
 
@@ -11,6 +15,8 @@ import type { CommandEntry, CommandTable } from "./types.js";
 export interface ShellSession {
   readonly prompt: string;
   readonly historySize: number;
+  /** Where the history is kept across sessions (`~/` expanded); none: not kept. */
+  readonly historyFile?: string;
   /** The shell command's own name (refused inside the shell). */
   readonly shellName: string;
   /** Runs one command line with the options of the `app shell` run; resolves to its exit code. */
@@ -103,6 +109,40 @@ export function completeLine(root: CommandTable, line: string): [string[], strin
   return [hits.length === 1 ? [`${hits[0]} `] : hits, partial];
 }
 
+/** `~/x` and `~` as paths in the home directory. @internal */
+export function expandHome(path: string): string {
+  if (path === "~") return homedir();
+  return path.startsWith("~/") ? join(homedir(), path.slice(2)) : path;
+}
+
+/** The history kept in `file` (oldest line first), newest first as readline wants it; none when there is no file yet. */
+function loadHistory(file: string, session: ShellSession): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      session.stderr.write(`warning: cannot read the shell history ${file}: ${(error as Error).message}\n`);
+    return [];
+  }
+  const lines = text.split("\n").filter((line) => line.trim() !== "");
+  return lines.slice(-session.historySize).reverse();
+}
+
+/** Rewrites `file` with the history (oldest first, owner-only); false, after one warning, when it cannot. */
+function saveHistory(file: string, history: readonly string[], session: ShellSession): boolean {
+  try {
+    writeFileSync(file, `${[...history].reverse().join("\n")}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    return true;
+  } catch (error) {
+    session.stderr.write(
+      `warning: cannot save the shell history to ${file}: ${(error as Error).message} (history is kept for this session only)\n`,
+    );
+    return false;
+  }
+}
+
 /** One line from the terminal, or `undefined` when the user pressed Ctrl-D. */
 function readLine(root: CommandTable, session: ShellSession, history: string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
@@ -140,13 +180,17 @@ function readLine(root: CommandTable, session: ShellSession, history: string[]):
  * @internal
  */
 export async function startShell(root: CommandTable, session: ShellSession): Promise<void> {
-  const history: string[] = [];
+  const file = session.historyFile === undefined ? undefined : expandHome(session.historyFile);
+  const history = file === undefined ? [] : loadHistory(file, session);
+  let saveFailed = false;
   for (;;) {
     const line = await readLine(root, session, history);
     if (line === undefined) {
       process.stdout.write("\n");
       return;
     }
+    if (file !== undefined && line.trim() !== "" && !saveFailed)
+      saveFailed = !saveHistory(file, history, session);
     let argv: string[];
     try {
       argv = splitLine(line);

@@ -13,6 +13,11 @@
 export interface LoadedClass {
   /** An instance with the model's prototype, `fields` copied on, its slots holding `snapshot` (key: `key`). */
   make(fields: Record<string, unknown>, snapshot: Record<string, unknown>, key: unknown): object;
+  /**
+   * `make` for a row given as column values in `columns` order that are the stored values themselves
+   * (nothing to freeze), the key at its column.
+   */
+  fromArray(values: readonly unknown[]): object;
   /** Whether `instance` was built by `make` of this class. */
   has(instance: object): boolean;
   /** The persisted key of a loaded instance. */
@@ -41,16 +46,21 @@ export function compileLoaded(model: Function, columns: readonly string[], keyFi
     ...columns.map((c) => `this[${JSON.stringify(c)}] = f[${JSON.stringify(c)}];`),
     ...columns.map((c, i) => `this.#s${i} = ${i === keyIndex ? "key" : `v[${JSON.stringify(c)}]`};`),
   ].join(" ");
+  const fillArray = [
+    ...columns.map((c, i) => `this[${JSON.stringify(c)}] = a[${i}];`),
+    ...columns.map((_, i) => `this.#s${i} = a[${i}];`),
+  ].join(" ");
   // computed keys: a column named "__proto__" is a property, never the prototype
   const read = columns.map((c, i) => `[${JSON.stringify(c)}]: o.#s${i}`).join(", ");
   const write = columns
     .map((c, i) => `o.#s${i} = ${i === keyIndex ? "key" : `v[${JSON.stringify(c)}]`};`)
     .join(" ");
   const source = `"use strict";
-let f; let v; let key;
+let f; let v; let key; let a;
 class Loaded extends Base { ${slots}
-  constructor() { super(); ${fill} }
+  constructor() { super(); if (a === undefined) { ${fill} } else { ${fillArray} } }
   static make(fields, snapshot, k) { f = fields; v = snapshot; key = k; const o = Reflect.construct(Loaded, [], model); f = undefined; v = undefined; key = undefined; return o; }
+  static fromArray(values) { a = values; const o = Reflect.construct(Loaded, [], model); a = undefined; return o; }
   static has(o) { return #s${keyIndex} in o; }
   static key(o) { return o.#s${keyIndex}; }
   static snapshot(o) { return { ${read} }; }

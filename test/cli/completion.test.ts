@@ -79,8 +79,20 @@ describe("bash completion (run in a real bash)", () => {
       "-o",
       "-s",
     ]);
-    assert.deepEqual(complete(["todo", "show", "--"]).sort(), ["--all", "--help", "--no-all", "--out", "--sort"]);
-    assert.deepEqual(complete(["todo", "show", ""]).sort(), ["--all", "--help", "--no-all", "--out", "--sort"]);
+    assert.deepEqual(complete(["todo", "show", "--"]).sort(), [
+      "--all",
+      "--help",
+      "--no-all",
+      "--out",
+      "--sort",
+    ]);
+    assert.deepEqual(complete(["todo", "show", ""]).sort(), [
+      "--all",
+      "--help",
+      "--no-all",
+      "--out",
+      "--sort",
+    ]);
     assert.deepEqual(complete(["todo", "show", "-s", ""]), ["asc", "desc"]);
     assert.deepEqual(complete(["todo", "show", "-a", "-s", "d"]), ["desc"]);
     assert.deepEqual(complete(["todo", "-"]).sort(), [

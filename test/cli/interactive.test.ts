@@ -3,6 +3,8 @@
 // `shell` (Tab completion, history, help, errors without leaving, Ctrl-D). Skipped when tmux is
 // not installed. Each test runs on its own tmux server (-L) and kills it afterwards.
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { hasTmux, openTerminal } from "./_tmux.js";
@@ -107,5 +109,58 @@ describe("interactive use in a real terminal (tmux)", {
     await t.waitFor(/error: already in the shell/);
     t.keys("C-d");
     assert.match(await t.waitFor(/EXIT=\d+/), /EXIT=0/);
+  });
+
+  it("the shell keeps its history in a file across sessions only when asked (historyFile)", async () => {
+    const home = mkdtempSync(join(tmpdir(), "registers-shell-home-"));
+    try {
+      const shell = (history: boolean) =>
+        openTerminal(
+          `cd ${root} && HOME=${home} ${history ? "FEAT_HISTORY='~/.feat_history' " : ""}NO_COLOR=1 node --import tsx ${app} shell`,
+        );
+      const first = shell(true);
+      await first.waitFor(/feat>\s*$/m);
+      first.type("rows --empty");
+      first.keys("Enter");
+      await first.waitFor(/\(no rows\)/);
+      first.type("build --port 7");
+      first.keys("Enter");
+      await first.waitFor(/"port": 7/);
+      first.keys("C-d");
+      assert.match(await first.waitFor(/EXIT=\d+/), /EXIT=0/);
+      const file = join(home, ".feat_history");
+      assert.equal(readFileSync(file, "utf8"), "rows --empty\nbuild --port 7\n");
+      assert.equal(statSync(file).mode & 0o777, 0o600, "only the owner reads it");
+
+      const second = shell(true);
+      await second.waitFor(/feat>\s*$/m);
+      second.keys("Up");
+      await second.waitFor(/feat> build --port 7$/m);
+      second.keys("Up");
+      await second.waitFor(/feat> rows --empty$/m);
+      second.keys("Enter");
+      await second.waitFor(/\(no rows\)[\s\S]*feat>\s*$/);
+      second.type("exit");
+      second.keys("Enter");
+      assert.match(await second.waitFor(/EXIT=\d+/), /EXIT=0/);
+      assert.equal(readFileSync(file, "utf8"), "build --port 7\nrows --empty\nexit\n");
+
+      rmSync(file);
+      const off = shell(false);
+      await off.waitFor(/feat>\s*$/m);
+      off.keys("Up");
+      off.type("rows --empty");
+      off.keys("Enter");
+      await off.waitFor(/\(no rows\)/);
+      off.keys("C-d");
+      assert.match(
+        await off.waitFor(/EXIT=\d+/),
+        /feat> rows --empty\n[\s\S]*EXIT=0/,
+        "no history to go up to",
+      );
+      assert.deepEqual(readdirSync(home), [], "nothing written by default");
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -28,14 +28,15 @@ const file = (name: string, text: string) => {
 eachDatabase("modelCommands (real process)", { only: ["sqlite-file", "postgres", "mysql"] }, (target) => {
   const table = `cli_users_${target.name.replace(/-/g, "_")}`;
   const env = { ...process.env, USERS_DB: target.url, USERS_TABLE: table, NO_COLOR: "1" };
-  const users = (...argv: string[]) => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", app, "users", ...argv], {
+  const cli = (tableName: string, ...argv: string[]) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", app, ...argv], {
       cwd: root,
       encoding: "utf8",
-      env,
+      env: { ...env, USERS_TABLE: tableName },
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
+  const users = (...argv: string[]) => cli(table, "users", ...argv);
   const ok = (...argv: string[]) => {
     const r = users(...argv);
     assert.equal(r.code, 0, `users ${argv.join(" ")}: ${r.stderr}`);
@@ -50,6 +51,12 @@ eachDatabase("modelCommands (real process)", { only: ["sqlite-file", "postgres",
       class Reset extends Model({ id: z.int().nullable().default(null) }) {},
     );
     await Reset.dropSchema();
+    for (const suffix of ["_events", "_copy", "_copy_events", "_csv", "_csv_events"]) {
+      const Other = databaseRegistry(target.url, { tableName: `${table}${suffix}` })(
+        class Other extends Model({ id: z.int().nullable().default(null) }) {},
+      );
+      await Other.dropSchema();
+    }
   });
 
   it("create: options from the schema; the hashed password is stored, never shown; bad input named", () => {
@@ -131,7 +138,7 @@ eachDatabase("modelCommands (real process)", { only: ["sqlite-file", "postgres",
     assert.equal(asked.code, 2);
     assert.match(asked.stderr, /^error: 'users delete' asks "Delete User 2\?" before it runs: pass --yes/);
     assert.deepEqual(users("delete", "2", "--yes"), { code: 0, stdout: "Deleted User 2\n", stderr: "" });
-    assert.deepEqual(users("delete", "2", "--yes"), {
+    assert.deepEqual(users("delete", "2", "-y"), {
       code: 1,
       stdout: "",
       stderr: "Error: no User with id 2\n",
@@ -214,6 +221,169 @@ eachDatabase("modelCommands (real process)", { only: ["sqlite-file", "postgres",
       ok("export", "--format", "csv", "--name", "nobody"),
       "id,name,email,role,age,active,joined\n",
     );
+  });
+
+  it("export then import round-trips: keys kept (and --with-hashes, the hashes); later creates get fresh keys", () => {
+    const copy = `${table}_copy`;
+    const plainExport = ok("export");
+    assert.doesNotMatch(plainExport, /password|scrypt/, "hashes only on request");
+    const dump = ok("export", "--with-hashes");
+    assert.match(dump, /"password":"\$scrypt\$/);
+    const path = file(`${table}-dump.jsonl`, dump);
+    const into = (...argv: string[]) => cli(copy, "users", ...argv);
+    const count = dump.trimEnd().split("\n").length;
+    assert.deepEqual(into("import", path), {
+      code: 0,
+      stdout: `Imported ${count} User records from ${path}\n`,
+      stderr: "",
+    });
+    assert.equal(into("export", "--with-hashes").stdout, dump, "the same rows, keys and hashes");
+    const highest = Math.max(
+      ...dump
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l).id),
+    );
+    // A fresh key after explicit ones (PostgreSQL: the identity sequence was moved past them).
+    const created = into("create", "--name", "Neo", "--email", "neo@example.com", "--password", "secret123");
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(JSON.parse(created.stdout).id, highest + 1);
+    assert.equal(into("get", "1").stdout, ok("get", "1"));
+
+    // Import only creates: a key or unique value that is taken names its line; nothing is written.
+    const again = into("import", path);
+    assert.equal(again.code, 1);
+    assert.equal(
+      again.stderr,
+      `Error: line 1 of ${path}: id 1 is taken (a User has it already: import only creates records; delete that User first, or leave id out of the line for a new key)\n`,
+    );
+    const twice = file(
+      `${table}-twice.jsonl`,
+      '{"id":500,"name":"T1","email":"t1@example.com","password":"secret123"}\n{"id":500,"name":"T2","email":"t2@example.com","password":"secret123"}\n',
+    );
+    assert.match(
+      into("import", twice).stderr,
+      /^Error: line 2 of .*: id 500 is taken \(line 1 has it too\)\n$/,
+    );
+    const email = file(
+      `${table}-email.jsonl`,
+      '{"id":600,"name":"T3","email":"neo@example.com","password":"secret123"}\n',
+    );
+    assert.match(
+      into("import", email).stderr,
+      /^Error: line 1 of .*: email neo@example\.com is taken \(a User has it already\)\n$/,
+    );
+    assert.equal(JSON.parse(into("list", "--name", "Neo").stdout)[0].id, highest + 1, "Neo unchanged");
+
+    // Rows with and without keys in one file: the ones without get keys after the highest.
+    const mixed = file(
+      `${table}-mixed.jsonl`,
+      `{"id":${highest + 10},"name":"K1","email":"k1@example.com","password":"secret123"}\n{"name":"K2","email":"k2@example.com","password":"secret123"}\n`,
+    );
+    assert.equal(into("import", mixed).code, 0);
+    assert.deepEqual(
+      JSON.parse(into("list", "--order", "-id", "--limit", "2").stdout).map(
+        (u: { id: number; name: string }) => [u.id, u.name],
+      ),
+      [
+        [highest + 11, "K2"],
+        [highest + 10, "K1"],
+      ],
+    );
+
+    // CSV the same way.
+    const csv = ok("export", "--with-hashes", "--format", "csv");
+    const csvPath = file(`${table}-dump.csv`, csv);
+    assert.equal(cli(`${table}_csv`, "users", "import", csvPath).code, 0);
+    assert.equal(cli(`${table}_csv`, "users", "export", "--with-hashes", "--format", "csv").stdout, csv);
+    assert.equal(
+      JSON.parse(
+        cli(
+          `${table}_csv`,
+          "users",
+          "create",
+          "--name",
+          "Z",
+          "--email",
+          "z@example.com",
+          "--password",
+          "secret123",
+        ).stdout,
+      ).id,
+      highest + 1,
+    );
+  });
+
+  it("dates as ISO 8601 and objects or arrays as JSON, checked by the schema; update --unset sets null", () => {
+    const events = (...argv: string[]) => cli(table, "events", ...argv);
+    const made = events(
+      "create",
+      "--title",
+      "Launch",
+      "--at",
+      "2024-05-01T18:00:00Z",
+      "--place",
+      '{"city":"Oslo","seats":20}',
+      "--tags",
+      '["a","b"]',
+    );
+    assert.equal(made.code, 0, made.stderr);
+    assert.deepEqual(JSON.parse(made.stdout), {
+      id: 1,
+      title: "Launch",
+      at: "2024-05-01T18:00:00.000Z",
+      until: null,
+      place: { city: "Oslo", seats: 20 },
+      tags: ["a", "b"],
+      note: null,
+    });
+    const usage = (argv: string[], message: RegExp) => {
+      const r = events(...argv);
+      assert.equal(r.code, 2, `${argv.join(" ")}: ${r.stdout}`);
+      assert.match(r.stderr, message);
+    };
+    usage(["create", "--title", "X"], /^error: missing required option --at\n/);
+    usage(
+      ["create", "--title", "X", "--at", "May 1st"],
+      /^error: invalid value 'May 1st' for --at: expected an ISO 8601 date/,
+    );
+    usage(
+      ["create", "--title", "X", "--at", "2024-05-01", "--place", '{"city":"Oslo","seats":0}'],
+      /^error: invalid value '.*' for --place: seats: Too small: expected number to be >=1\n/,
+    );
+    usage(
+      ["create", "--title", "X", "--at", "2024-05-01", "--tags", "[1"],
+      /^error: invalid value '\[1' for --tags: not valid JSON/,
+    );
+    usage(
+      ["create", "--title", "X", "--at", "2024-05-01", "--tags", '"a"'],
+      /^error: invalid value '"a"' for --tags: .*expected array/,
+    );
+    assert.match(events("create", "--help").stdout, /--at <string> +at \(ISO 8601 date\)/);
+
+    const changed = JSON.parse(
+      events("update", "1", "--until", "2024-05-02", "--note", "bring snacks", "--unset", "place").stdout,
+    );
+    assert.deepEqual(
+      [changed.until, changed.note, changed.place, changed.tags],
+      ["2024-05-02T00:00:00.000Z", "bring snacks", null, ["a", "b"]],
+    );
+    const cleared = JSON.parse(events("update", "1", "--unset", "note", "--unset", "until").stdout);
+    assert.deepEqual([cleared.until, cleared.note, cleared.title], [null, null, "Launch"]);
+    usage(
+      ["update", "1", "--unset", "title"],
+      /^error: invalid value 'title' for --unset: expected one of until, place, note\n/,
+    );
+    usage(
+      ["update", "1", "--note", "x", "--unset", "note"],
+      /^error: --note and --unset note contradict each other: give one\n/,
+    );
+    usage(
+      ["update", "1", "--at", "soon"],
+      /^error: invalid value 'soon' for --at: expected an ISO 8601 date/,
+    );
+    assert.equal(JSON.parse(ok("update", "1", "--age", "30")).age, 30);
+    assert.equal(JSON.parse(ok("update", "1", "--unset", "age")).age, null);
   });
 
   if (target.name === "sqlite-file")

@@ -191,3 +191,38 @@ describe("constructionIsInert", () => {
     }
   }
 });
+
+eachDatabase("loaded instances read as arrays", { only: ["sqlite-file", "sqlite-memory"] }, (target) => {
+  @databaseRegistry(target.url, { tableName: "loaded_plain" })
+  class Plain extends Model({
+    id: z.int().nullable().default(null),
+    name: z.string(),
+    score: z.number().nullable(),
+    active: z.boolean().default(true),
+  }) {
+    declare static readonly objects: ManagerOf<typeof Plain>;
+    @HasMany(() => Plain, { foreignKey: "id" }) accessor same!: Promise<Plain[]>;
+  }
+  freshTables(Plain);
+
+  it("get by key decodes, checks and builds the instance from the row's values", async () => {
+    const made = await Plain.objects.create({ name: "Ann", score: 1.5, active: false });
+    const got = await Plain.objects.require(made.id as number);
+    assert.deepStrictEqual(got, made);
+    assert.equal(got.active, false); // decoded from SQLite's 0
+    assert.equal(await Plain.objects.get(999_999), null);
+    got.name = "Anna";
+    const statements: string[] = [];
+    const stop = Plain.objects.onQuery(({ sql }) => statements.push(sql));
+    await got.save();
+    stop();
+    assert.match(statements[0], /SET "name"/);
+  });
+
+  it("a stored value the schema refuses still fails with ValidationError", async () => {
+    const made = await Plain.objects.create({ name: "Bob", score: null });
+    const driver = Plain.objects.engine.driver as unknown as { exec(sql: string): Promise<void> };
+    await driver.exec(`UPDATE loaded_plain SET score = 'not a number' WHERE id = ${Number(made.id)}`);
+    await assert.rejects(Plain.objects.get(made.id as number), ValidationError);
+  });
+});

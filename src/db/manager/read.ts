@@ -4,8 +4,15 @@
  * eager loading (`include`/`prefetch`). It may import the state, rows, sql and value helpers,
  * criteria ordering, eager loading, model-base and the transaction seam.
  */
-import { compileOrderBy, isPlainObject, type OrderItem, parseOrderBy, renderOrderBy } from "../criteria.js";
-import type { Row, Session } from "../dialect/dialect.js";
+import {
+  type CompiledCriteria,
+  compileOrderBy,
+  isPlainObject,
+  type OrderItem,
+  parseOrderBy,
+  renderOrderBy,
+} from "../criteria.js";
+import type { Row, Session, Statement } from "../dialect/dialect.js";
 import { loadRelations } from "../eager.js";
 import { InvalidQueryError, RecordNotFoundError } from "../errors.js";
 import { type ModelBase, persistedKey } from "../model-base.js";
@@ -24,12 +31,7 @@ export function filterRows(
   options: FilterOptions | undefined,
 ): Row[] | Promise<Row[]> {
   const compiled = s.compile(criteria);
-  if (options === undefined) {
-    const statement = s.filterStatements.prepare(session, compiled.shape, () =>
-      selectSql(s, s.where(compiled)),
-    );
-    return statement.all(compiled.params);
-  }
+  if (options === undefined) return plainFilterStatement(s, session, compiled).all(compiled.params);
   const d = s.d;
   const limit = count("limit", options.limit);
   const offset = count("offset", options.offset);
@@ -41,6 +43,11 @@ export function filterRows(
     return selectSql(s, s.where(compiled), `${order}${tail.sql}`);
   });
   return statement.all(tail.params.length === 0 ? compiled.params : [...compiled.params, ...tail.params]);
+}
+
+/** The cached statement of `filter(criteria)` without options (params: `compiled.params`). */
+export function plainFilterStatement(s: ModelState, session: Session, compiled: CompiledCriteria): Statement {
+  return s.filterStatements.prepare(session, compiled.shape, () => selectSql(s, s.where(compiled)));
 }
 
 /** The first matching row in `orderBy` order (default the key; `DESC` reverses it), optionally locked. */

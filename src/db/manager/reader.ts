@@ -12,7 +12,7 @@ import type { ModelBase } from "../model-base.js";
 import { aggregate, countRows } from "./aggregate.js";
 import { iterate, page } from "./keyset.js";
 import * as read from "./read.js";
-import { firstRow, hydrateRow, hydrateRows } from "./rows.js";
+import { allInstancesOf, firstInstanceOf, firstRow, hydrateRow, hydrateRows } from "./rows.js";
 import { selectSql, whereKeySql } from "./sql.js";
 import { ModelState } from "./state.js";
 import { translateError } from "./translate-error.js";
@@ -115,7 +115,10 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
       }
       const param = s.keyParam(keyOrCriteria);
       s.getEntry ??= s.statements.entry("get", () => selectSql(s, whereKeySql(s) + s.keyScopeSql()));
-      const row = firstRow(s.statements.statementFor(s.getEntry, session), [param]);
+      const statement = s.statements.statementFor(s.getEntry, session);
+      const found = firstInstanceOf(s, statement, [param]);
+      if (found !== undefined) return Promise.resolve(found);
+      const row = firstRow(statement, [param]);
       if (row instanceof Promise) return row.then(this.#oneOrNull, this.#rejectWith);
       return Promise.resolve(row === undefined ? null : hydrateRow(s, row));
     } catch (error) {
@@ -157,6 +160,15 @@ export class ModelReader<T extends object = ModelBase, D = Record<string, unknow
         return session
           .then((x) => read.filterRows(s, x, criteria, options as FilterOptions | undefined))
           .then(this.#hydrateAll, this.#rejectWith);
+      }
+      if (options === undefined) {
+        const compiled = s.compile(criteria);
+        const statement = read.plainFilterStatement(s, session, compiled);
+        const found = allInstancesOf(s, statement, compiled.params);
+        if (found !== undefined) return Promise.resolve(found);
+        const plain = statement.all(compiled.params);
+        if (plain instanceof Promise) return plain.then(this.#hydrateAll, this.#rejectWith);
+        return Promise.resolve(hydrateRows(s, plain));
       }
       const rows = read.filterRows(s, session, criteria, options as FilterOptions | undefined);
       if (rows instanceof Promise) return rows.then(this.#hydrateAll, this.#rejectWith);

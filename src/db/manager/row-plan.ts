@@ -8,7 +8,7 @@
 import type { Row } from "../dialect/dialect.js";
 import { compileLoaded, constructionIsInert, type LoadedClass } from "../loaded.js";
 import { hydrate, ModelBase, useLoadedClass } from "../model-base.js";
-import { compileRowCheck } from "../plain-parse.js";
+import { compileRowCheck, fieldCheck } from "../plain-parse.js";
 import { relationsOf } from "../relations.js";
 import type { ModelState } from "./state.js";
 
@@ -20,6 +20,12 @@ export interface RowPlan {
   readonly loaded: LoadedClass | null;
   /** Decodes a row in place (`decodeValue` per field that may need it), one named store per field. */
   readonly decode: (row: Row) => void;
+  /**
+   * For a row as column values in `s.columns` order: decodes it in place, then the instance when
+   * the compiled check proves it, else `undefined` (the caller goes on with an object). `null` when
+   * the model cannot take this path (a loaded class, plain fields and no Date/JSON field needed).
+   */
+  readonly array: ((values: unknown[]) => object | undefined) | null;
 }
 
 /**
@@ -32,11 +38,44 @@ export interface RowPlan {
  * ```
  */
 export function planOf(s: ModelState): RowPlan {
-  return (s.rowPlan ??= {
-    check: compileRowCheck(s.schema, s.columns),
-    loaded: loadedClass(s),
-    decode: compileDecode(s),
-  } satisfies RowPlan) as RowPlan;
+  if (s.rowPlan === null) {
+    const loaded = loadedClass(s);
+    s.rowPlan = {
+      check: compileRowCheck(s.schema, s.columns),
+      loaded,
+      decode: compileDecode(s),
+      array: loaded === null ? null : compileArray(s, loaded),
+    } satisfies RowPlan;
+  }
+  return s.rowPlan as RowPlan;
+}
+
+/** `RowPlan.array`: decode by index, the inline checks, `fromArray` (see `RowPlan`). */
+function compileArray(s: ModelState, loaded: LoadedClass): RowPlan["array"] {
+  if (s.mutable.length > 0) return null;
+  const shape = s.schema.shape as Record<string, unknown>;
+  const checks: string[] = [];
+  for (const [i, name] of s.columns.entries()) {
+    const check = fieldCheck(shape[name], `a[${i}]`);
+    if (check === null) return null;
+    checks.push(check);
+  }
+  const index = new Map(s.columns.map((name, i) => [name, i]));
+  const decode = s.decoded.map((field, i) => {
+    const at = index.get(field.name) as number;
+    const empty = field.optional && !field.nullable ? "undefined" : "null";
+    const numeric = field.kind === "integer" || field.kind === "float";
+    return `v = a[${at}];
+if (v === null || v === undefined) a[${at}] = ${empty};
+else if (${numeric ? 'typeof v !== "number"' : "true"}) a[${at}] = s.d.decode(k[${i}], v);`;
+  });
+  const kinds = s.decoded.map((field) => field.kind);
+  return new Function(
+    "s",
+    "k",
+    "L",
+    `return (a) => { let v;\n${decode.join("\n")}\nreturn ${checks.join(" && ")} ? L.fromArray(a) : undefined; };`,
+  )(s, kinds, loaded) as RowPlan["array"];
 }
 
 /**

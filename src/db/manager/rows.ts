@@ -23,6 +23,65 @@ export function decodeValue(s: ModelState, field: FieldInfo, value: unknown): un
 /** A row read back: decoded per column kind, validated by the schema, as an instance. */
 export function hydrateRow<T extends object>(s: ModelState<T>, row: Row, plan: RowPlan = planOf(s)): T {
   plan.decode(row); // decodeValue per field, unrolled
+  return decodedInstance(s, row, plan);
+}
+
+/**
+ * The first row of a statement as an instance (or `null`), read as an array of column values when
+ * the driver and the model allow it (no object per row: better-sqlite3's raw mode), else
+ * `undefined`: the caller then reads it as an object (`firstRow`, `hydrateRow`).
+ */
+export function firstInstanceOf<T extends object>(
+  s: ModelState<T>,
+  statement: Statement,
+  params: readonly unknown[],
+): T | null | undefined {
+  const getArray = (statement as { getArray?: (params: readonly unknown[]) => unknown[] | undefined | null })
+    .getArray;
+  if (getArray === undefined) return undefined;
+  const plan = planOf(s);
+  if (plan.array === null) return undefined;
+  const values = getArray.call(statement, params);
+  if (values === null) return undefined;
+  if (values === undefined) return null;
+  const instance = plan.array(values);
+  if (instance !== undefined) return instance as T;
+  // not proven by the compiled check: the object way (already decoded), with Zod and its errors
+  return fromValues(s, values, plan);
+}
+
+/** Every row of a statement as instances, read as arrays when allowed, else `undefined` (see `firstInstanceOf`). */
+export function allInstancesOf<T extends object>(
+  s: ModelState<T>,
+  statement: Statement,
+  params: readonly unknown[],
+): T[] | undefined {
+  const allArrays = (statement as { allArrays?: (params: readonly unknown[]) => unknown[][] | null })
+    .allArrays;
+  if (allArrays === undefined) return undefined;
+  const plan = planOf(s);
+  const array = plan.array;
+  if (array === null) return undefined;
+  const rows = allArrays.call(statement, params);
+  if (rows === null) return undefined;
+  const out = new Array<T>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const values = rows[i];
+    const instance = array(values);
+    out[i] = instance === undefined ? fromValues(s, values, plan) : (instance as T);
+  }
+  return out;
+}
+
+/** A row given as decoded column values, through the object way (the compiled check, else Zod). */
+function fromValues<T extends object>(s: ModelState<T>, values: readonly unknown[], plan: RowPlan): T {
+  const row: Row = {};
+  for (let i = 0; i < s.columns.length; i++) row[s.columns[i]] = values[i];
+  return decodedInstance(s, row, plan);
+}
+
+/** A decoded row validated by the schema (the compiled check, else Zod), as an instance. */
+function decodedInstance<T extends object>(s: ModelState<T>, row: Row, plan: RowPlan): T {
   let data: Record<string, unknown>;
   if (plan.check?.(row)) {
     data = row; // already what the schema outputs: the parse would return an equal copy

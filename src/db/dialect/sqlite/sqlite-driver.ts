@@ -54,9 +54,19 @@ export class SqliteDriver implements Driver {
     const key = hints?.bigints ? `B${sql}` : sql;
     let statement = this.#statements.get(key);
     if (statement === undefined) {
-      statement = new SqliteDriverStatement(this, this.native(sql, hints));
+      statement = new SqliteDriverStatement(this, this.native(sql, hints), () => this.#arrays(sql, hints));
       this.#statements.set(key, statement);
     }
+    return statement;
+  }
+
+  /** A second native statement for `sql` answering rows as arrays (better-sqlite3's raw mode), or `null`. */
+  #arrays(sql: string, hints?: StatementHints): SqliteStatement | null {
+    if (this.binding !== "better-sqlite3") return null;
+    const statement = this.db.prepare(sql) as SqliteStatement & { raw?: (toggle: boolean) => unknown };
+    if (typeof statement.raw !== "function") return null;
+    statement.raw(true);
+    if (hints?.bigints) statement.safeIntegers(true);
     return statement;
   }
 
@@ -118,10 +128,33 @@ export class SqliteDriver implements Driver {
 class SqliteDriverStatement implements Statement {
   readonly #driver: SqliteDriver;
   readonly #statement: SqliteStatement;
+  readonly #prepareArrays: () => SqliteStatement | null;
+  #arrays: SqliteStatement | null | undefined = undefined;
 
-  constructor(driver: SqliteDriver, statement: SqliteStatement) {
+  constructor(driver: SqliteDriver, statement: SqliteStatement, prepareArrays: () => SqliteStatement | null) {
     this.#driver = driver;
     this.#statement = statement;
+    this.#prepareArrays = prepareArrays;
+  }
+
+  /**
+   * The first row as an array of column values in SELECT order (no object built per row), or
+   * `null` when this binding cannot (node:sqlite) or a transaction holds the connection: then call
+   * `get`. Internal to registers' hot reads (`rows.ts`).
+   */
+  getArray(params: readonly unknown[]): unknown[] | undefined | null {
+    if (this.#driver.holder !== null) return null;
+    if (this.#arrays === undefined) this.#arrays = this.#prepareArrays();
+    if (this.#arrays === null) return null;
+    return get(this.#arrays, params) as unknown[] | undefined;
+  }
+
+  /** Every row as an array of column values, or `null` (see `getArray`). */
+  allArrays(params: readonly unknown[]): unknown[][] | null {
+    if (this.#driver.holder !== null) return null;
+    if (this.#arrays === undefined) this.#arrays = this.#prepareArrays();
+    if (this.#arrays === null) return null;
+    return all(this.#arrays, params) as unknown as unknown[][];
   }
 
   all(params: readonly unknown[]): Row[] | Promise<Row[]> {
