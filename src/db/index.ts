@@ -36,6 +36,7 @@ export {
 } from "./database-registry.js";
 export type { ColumnKind, IsolationLevel } from "./dialect/dialect.js";
 export { disposeAll } from "./engine.js";
+export * from "./errors.js";
 export { type KeyGeneratorName, uuidv4, uuidv7 } from "./keys.js";
 export type {
   FieldsOf,
@@ -44,6 +45,7 @@ export type {
   SoftDeleteOption,
   TimestampsOption,
 } from "./manager/lifecycle.js";
+export type { ModelReader } from "./manager/reader.js";
 export type {
   CreateWithInput,
   ManyRelationName,
@@ -51,8 +53,6 @@ export type {
   RelatedItem,
   RelatedOf,
 } from "./manager/relation-writes.js";
-export type { ModelReader } from "./manager/reader.js";
-export * from "./errors.js";
 export {
   type AggregateOptions,
   type AggregateRow,

@@ -165,7 +165,9 @@ export class ModelManager<
    * ```
    */
   save(instance: T): Promise<T> {
-    return this.state.lifecycle === null ? save(this.state, instance) : saveWithLifecycle(this.state, instance);
+    return this.state.lifecycle === null
+      ? save(this.state, instance)
+      : saveWithLifecycle(this.state, instance);
   }
 
   /**

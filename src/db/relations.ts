@@ -369,29 +369,34 @@ export function BelongsTo<M extends ModelBase>(
   target: () => RelatedModel<M>,
   options: BelongsToOptions,
 ): RelationDecorator<M | null> {
-  return declareRelation<M | null>("belongsTo", target, options, async (owners, ownerManager, targetManager) => {
-    requireField(ownerManager, options.localKey, "BelongsTo localKey");
-    const targetKey = options.targetKey ?? targetManager.keyField;
-    requireField(targetManager, targetKey, "BelongsTo targetKey");
-    // Ordered by key, the first row per value wins: what `first()` returns for one owner.
-    const rows = await filterIn(
-      targetManager,
-      targetKey,
-      distinctValues(owners, options.localKey),
-      targetManager.keyField,
-    );
-    const byValue = new Map<unknown, M>();
-    for (const row of rows) {
-      const key = valueKey(field(row, targetKey));
-      if (!byValue.has(key)) byValue.set(key, row as unknown as M);
-    }
-    const out = new Map<ModelBase, M | null>();
-    for (const owner of owners) {
-      const value = field(owner, options.localKey);
-      out.set(owner, value === null || value === undefined ? null : (byValue.get(valueKey(value)) ?? null));
-    }
-    return out;
-  });
+  return declareRelation<M | null>(
+    "belongsTo",
+    target,
+    options,
+    async (owners, ownerManager, targetManager) => {
+      requireField(ownerManager, options.localKey, "BelongsTo localKey");
+      const targetKey = options.targetKey ?? targetManager.keyField;
+      requireField(targetManager, targetKey, "BelongsTo targetKey");
+      // Ordered by key, the first row per value wins: what `first()` returns for one owner.
+      const rows = await filterIn(
+        targetManager,
+        targetKey,
+        distinctValues(owners, options.localKey),
+        targetManager.keyField,
+      );
+      const byValue = new Map<unknown, M>();
+      for (const row of rows) {
+        const key = valueKey(field(row, targetKey));
+        if (!byValue.has(key)) byValue.set(key, row as unknown as M);
+      }
+      const out = new Map<ModelBase, M | null>();
+      for (const owner of owners) {
+        const value = field(owner, options.localKey);
+        out.set(owner, value === null || value === undefined ? null : (byValue.get(valueKey(value)) ?? null));
+      }
+      return out;
+    },
+  );
 }
 
 /**
@@ -410,54 +415,59 @@ export function HasManyThrough<M extends ModelBase>(
   target: () => RelatedModel<M>,
   options: HasManyThroughOptions,
 ): RelationDecorator<M[]> {
-  return declareRelation<M[]>("hasManyThrough", target, options, async (owners, ownerManager, targetManager) => {
-    const throughManager = manager(options.through(), "through");
-    requireField(throughManager, options.sourceKey, "HasManyThrough sourceKey");
-    requireField(throughManager, options.targetKey, "HasManyThrough targetKey");
-    const links = await filterIn(
-      throughManager,
-      options.sourceKey,
-      distinctValues(owners, ownerManager.keyField),
-      throughManager.keyField,
-    );
-    // Per owner key: the target ids of its join rows, de-duplicated, in join-row order.
-    const idsBySource = new Map<unknown, { ids: unknown[]; seen: Set<unknown> }>();
-    for (const link of links) {
-      const id = field(link, options.targetKey);
-      if (id === null || id === undefined) continue;
-      const source = valueKey(field(link, options.sourceKey));
-      let entry = idsBySource.get(source);
-      if (entry === undefined) {
-        entry = { ids: [], seen: new Set() };
-        idsBySource.set(source, entry);
-      }
-      const key = valueKey(id);
-      if (entry.seen.has(key)) continue;
-      entry.seen.add(key);
-      entry.ids.push(id);
-    }
-    const targets = await filterIn(
-      targetManager,
-      targetManager.keyField,
-      distinctValues(links, options.targetKey),
-    );
-    const byKey = new Map<unknown, M>();
-    for (const row of targets) byKey.set(valueKey(field(row, targetManager.keyField)), row as unknown as M);
-    const out = new Map<ModelBase, M[]>();
-    for (const owner of owners) {
-      const value = field(owner, ownerManager.keyField);
-      const entry = value === null || value === undefined ? undefined : idsBySource.get(valueKey(value));
-      const list: M[] = [];
-      if (entry !== undefined) {
-        for (const id of entry.ids) {
-          const row = byKey.get(valueKey(id));
-          if (row !== undefined) list.push(row);
+  return declareRelation<M[]>(
+    "hasManyThrough",
+    target,
+    options,
+    async (owners, ownerManager, targetManager) => {
+      const throughManager = manager(options.through(), "through");
+      requireField(throughManager, options.sourceKey, "HasManyThrough sourceKey");
+      requireField(throughManager, options.targetKey, "HasManyThrough targetKey");
+      const links = await filterIn(
+        throughManager,
+        options.sourceKey,
+        distinctValues(owners, ownerManager.keyField),
+        throughManager.keyField,
+      );
+      // Per owner key: the target ids of its join rows, de-duplicated, in join-row order.
+      const idsBySource = new Map<unknown, { ids: unknown[]; seen: Set<unknown> }>();
+      for (const link of links) {
+        const id = field(link, options.targetKey);
+        if (id === null || id === undefined) continue;
+        const source = valueKey(field(link, options.sourceKey));
+        let entry = idsBySource.get(source);
+        if (entry === undefined) {
+          entry = { ids: [], seen: new Set() };
+          idsBySource.set(source, entry);
         }
+        const key = valueKey(id);
+        if (entry.seen.has(key)) continue;
+        entry.seen.add(key);
+        entry.ids.push(id);
       }
-      out.set(owner, list);
-    }
-    return out;
-  });
+      const targets = await filterIn(
+        targetManager,
+        targetManager.keyField,
+        distinctValues(links, options.targetKey),
+      );
+      const byKey = new Map<unknown, M>();
+      for (const row of targets) byKey.set(valueKey(field(row, targetManager.keyField)), row as unknown as M);
+      const out = new Map<ModelBase, M[]>();
+      for (const owner of owners) {
+        const value = field(owner, ownerManager.keyField);
+        const entry = value === null || value === undefined ? undefined : idsBySource.get(valueKey(value));
+        const list: M[] = [];
+        if (entry !== undefined) {
+          for (const id of entry.ids) {
+            const row = byKey.get(valueKey(id));
+            if (row !== undefined) list.push(row);
+          }
+        }
+        out.set(owner, list);
+      }
+      return out;
+    },
+  );
 }
 
 /**

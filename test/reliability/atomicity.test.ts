@@ -319,7 +319,7 @@ eachDatabase(`${TRANSFERS} concurrent transfers (seed ${seed})`, (target) => {
     serialized
       ? {}
       : {
-          todo: "plain get-then-write loses updates at the default isolation of PostgreSQL and InnoDB, as in any ORM: lock with get(key, { forUpdate: true }) or use { isolation: \"serializable\", retries } (both tested above)",
+          todo: 'plain get-then-write loses updates at the default isolation of PostgreSQL and InnoDB, as in any ORM: lock with get(key, { forUpdate: true }) or use { isolation: "serializable", retries } (both tested above)',
         },
     async (t) => {
       const { all, committed, injected, overdrafts, unexpected } = await runAll(
