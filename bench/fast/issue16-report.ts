@@ -203,7 +203,7 @@ if (start.length > 0) {
   for (const s of start) {
     if (s.status !== "ok" || !s.runs) continue;
     lines.push(
-      `| ${s.name} | ${s.medianMs!.toFixed(1)} ms | ${s.name === "bare node" ? "-" : `+${(s.medianMs! - bare).toFixed(1)} ms`} | ${s.runs.length} (${Math.min(...s.runs).toFixed(0)}-${Math.max(...s.runs).toFixed(0)} ms) |`,
+      `| ${s.name} | ${s.medianMs!.toFixed(1)} ms | ${s.name === "bare node" ? "-" : `${s.medianMs! >= bare ? "+" : ""}${(s.medianMs! - bare).toFixed(1)} ms`} | ${s.runs.length} (${Math.min(...s.runs).toFixed(0)}-${Math.max(...s.runs).toFixed(0)} ms) |`,
     );
   }
   lines.push("");

@@ -342,12 +342,25 @@ export function modelCommandSet(model: CommandModel, options: ModelCommandsOptio
           optional: true,
           description: "default: from the file's extension",
         },
+        ...(hashedNames.length > 0 && !fields.some((f) => f.name === "withHashes")
+          ? {
+              withHashes: {
+                type: Boolean,
+                description: `store values of ${hashedNames.join(", ")} that already are hashes as they are (files from export --with-hashes); plain passwords are hashed either way`,
+              },
+            }
+          : {}),
       },
     },
     async (values) => {
-      const v = values as { file: string; format?: "jsonl" | "csv" };
+      const v = values as { file: string; format?: "jsonl" | "csv"; withHashes?: boolean };
       const { importFile } = await import("./model-io.js");
-      return importFile(io, { file: v.file, format: v.format, command: `${group} import` });
+      return importFile(io, {
+        file: v.file,
+        format: v.format,
+        command: `${group} import`,
+        acceptHashes: v.withHashes === true,
+      });
     },
   );
 

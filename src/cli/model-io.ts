@@ -233,7 +233,7 @@ class KeyedRows {
  */
 export async function importFile(
   io: ModelIo,
-  options: { file: string; format?: Format; command: string },
+  options: { file: string; format?: Format; command: string; acceptHashes?: boolean },
 ): Promise<string> {
   const { model } = io;
   const format = options.format ?? formatOf(io, options.file, options.command, "E_IMPORT_FORMAT");
@@ -251,8 +251,9 @@ export async function importFile(
   }
   const bar = io.progress({ total, label: `${options.command} ${options.file}` });
   const objects = model.objects;
-  // Hashes written by `export --with-hashes` are stored as they are; plain passwords are hashed.
-  const bulkOptions = { acceptPasswordHashes: true };
+  // With `import --with-hashes`, hashes written by `export --with-hashes` are stored as they are
+  // (a ready-made hash is refused otherwise, as everywhere); plain passwords are hashed either way.
+  const bulkOptions = { acceptPasswordHashes: options.acceptHashes === true };
   const keys = io.managedKey ? new KeyedRows(io, options.file) : undefined;
   let count = 0;
   try {

@@ -232,7 +232,10 @@ eachDatabase("modelCommands (real process)", { only: ["sqlite-file", "postgres",
     const path = file(`${table}-dump.jsonl`, dump);
     const into = (...argv: string[]) => cli(copy, "users", ...argv);
     const count = dump.trimEnd().split("\n").length;
-    assert.deepEqual(into("import", path), {
+    const refused = into("import", path);
+    assert.equal(refused.code, 1, "a ready-made hash is refused unless --with-hashes is given");
+    assert.match(refused.stderr, /line 1 of .*password/);
+    assert.deepEqual(into("import", "--with-hashes", path), {
       code: 0,
       stdout: `Imported ${count} User records from ${path}\n`,
       stderr: "",
@@ -294,7 +297,7 @@ eachDatabase("modelCommands (real process)", { only: ["sqlite-file", "postgres",
     // CSV the same way.
     const csv = ok("export", "--with-hashes", "--format", "csv");
     const csvPath = file(`${table}-dump.csv`, csv);
-    assert.equal(cli(`${table}_csv`, "users", "import", csvPath).code, 0);
+    assert.equal(cli(`${table}_csv`, "users", "import", "--with-hashes", csvPath).code, 0);
     assert.equal(cli(`${table}_csv`, "users", "export", "--with-hashes", "--format", "csv").stdout, csv);
     assert.equal(
       JSON.parse(
