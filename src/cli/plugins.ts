@@ -1,31 +1,12 @@
 // Loads a folder of command modules (`loadPlugins()`) so their `register()` calls run, calling a
-// `register` / default export with the registry. May import node built-ins, errors.ts, and the
-// `CommandRegistry` type (a plugin's setup function receives the full class, to register on it).
-import { readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+// `register` / default export with the registry. The work is in plugin-loader.ts, loaded by
+// `import()` when `loadPlugins()` runs, so it stays off an app's start-up path. May import
+// errors.ts, plugin-loader.ts and the `CommandRegistry` type.
 import { PluginLoadError } from "./errors.js";
+import type { LoadedPlugin } from "./plugin-loader.js";
 import type { CommandRegistry } from "./registry.js";
 
-/**
- * One imported plugin module.
- *
- * @example
- * ```ts
- * for (const { name, path } of await loadPlugins("./commands", cli)) console.log(name, path);
- * ```
- */
-export interface LoadedPlugin {
-  /** File name without extension. */
-  readonly name: string;
-  /** Absolute path. */
-  readonly path: string;
-  /** The module namespace. */
-  readonly module: Record<string, unknown>;
-}
-
-const MODULE = /\.(m|c)?(j|t)s$/;
-const SKIP = /(^[_.])|\.d\.(m|c)?ts$|\.(test|spec)\.(m|c)?(j|t)s$/;
+export type { LoadedPlugin } from "./plugin-loader.js";
 
 /**
  * Imports every non-private module of `dir` (files starting with `_` or `.`, tests and `.d.ts`
@@ -41,31 +22,10 @@ const SKIP = /(^[_.])|\.d\.(m|c)?ts$|\.(test|spec)\.(m|c)?(j|t)s$/;
  * ```
  */
 export async function loadPlugins(dir: string, registry: CommandRegistry): Promise<LoadedPlugin[]> {
-  const root = resolve(dir);
-  let names: string[];
-  try {
-    if (!statSync(root).isDirectory()) throw new Error("not a directory");
-    names = readdirSync(root).sort();
-  } catch (err) {
-    throw new PluginLoadError(root, `plugin folder not found (${(err as Error).message})`, err);
-  }
-  const loaded: LoadedPlugin[] = [];
-  for (const file of names) {
-    if (!MODULE.test(file) || SKIP.test(file)) continue;
-    const path = join(root, file);
-    if (!statSync(path).isFile()) continue;
-    let module: Record<string, unknown>;
-    try {
-      module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-      const setup = [module.register, module.default].find(
-        (f): f is (r: CommandRegistry) => unknown =>
-          typeof f === "function" && !/^class\b/.test(Function.prototype.toString.call(f)),
-      );
-      if (setup) await setup(registry);
-    } catch (err) {
-      throw new PluginLoadError(path, err instanceof Error ? err.message : String(err), err);
-    }
-    loaded.push({ name: file.replace(MODULE, ""), path, module });
-  }
-  return loaded;
+  const { importPlugins } = await import("./plugin-loader.js");
+  return importPlugins({
+    dir,
+    registry,
+    fail: (path, message, cause) => new PluginLoadError(path, message, cause),
+  });
 }
