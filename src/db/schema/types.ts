@@ -1,15 +1,16 @@
 /**
  * Types of the schema lifecycle (types only, no runtime code): a table as a definition (what the
  * models want, or what the catalog reports), the changes `diffSchema` finds between the two, and
- * the diff itself. It may import the dialect types.
+ * the diff itself. It may import the dialect and relationship types.
  */
 import type { ColumnSpec } from "../dialect/dialect.js";
+import type { OnDelete } from "../relation-types.js";
 
 /** The databases registers speaks. */
 export type DialectName = "sqlite" | "postgres" | "mysql";
 
 /** What a foreign key does to the referencing rows when the referenced row is deleted. */
-export type OnDelete = "cascade" | "restrict" | "setNull";
+export type { OnDelete };
 
 /**
  * A column as the diff compares it. `type` is the dialect's storage type, normalised (lower case,
