@@ -321,6 +321,12 @@ export function modelCommandSet(model: CommandModel, options: ModelCommandsOptio
   );
 
   const hashedNames = fields.filter((f) => f.hashed).map((f) => f.name);
+  // `--with-hashes` on import and export: only for models with hashed fields, and never over a
+  // field of that name.
+  const withHashes = (description: string): ArgsShape =>
+    hashedNames.length > 0 && !fields.some((f) => f.name === "withHashes")
+      ? { withHashes: { type: Boolean, description } }
+      : {};
   const io: ModelIo = {
     model,
     fields,
@@ -342,14 +348,9 @@ export function modelCommandSet(model: CommandModel, options: ModelCommandsOptio
           optional: true,
           description: "default: from the file's extension",
         },
-        ...(hashedNames.length > 0 && !fields.some((f) => f.name === "withHashes")
-          ? {
-              withHashes: {
-                type: Boolean,
-                description: `store values of ${hashedNames.join(", ")} that already are hashes as they are (files from export --with-hashes); plain passwords are hashed either way`,
-              },
-            }
-          : {}),
+        ...withHashes(
+          `store values of ${hashedNames.join(", ")} that already are hashes as they are (files from export --with-hashes); plain passwords are hashed either way`,
+        ),
       },
     },
     async (values) => {
@@ -382,14 +383,9 @@ export function modelCommandSet(model: CommandModel, options: ModelCommandsOptio
           optional: true,
           description: "default: from --out's extension, else jsonl",
         },
-        ...(hashedNames.length > 0 && !fields.some((f) => f.name === "withHashes")
-          ? {
-              withHashes: {
-                type: Boolean,
-                description: `also write the stored hashes of ${hashedNames.join(", ")} (import takes them back as they are)`,
-              },
-            }
-          : {}),
+        ...withHashes(
+          `also write the stored hashes of ${hashedNames.join(", ")} (import --with-hashes takes them back as they are)`,
+        ),
       },
     },
     async (values) => {
